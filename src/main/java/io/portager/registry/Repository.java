@@ -1,0 +1,37 @@
+package io.portager.registry;
+
+import io.portager.oci.Descriptor;
+import io.portager.oci.Digest;
+import io.portager.oci.Manifest;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Operations on one repository of a registry with one credential. Methods throw {@link
+ * RegistryException} for failed requests.
+ */
+public interface Repository {
+  RegistryEndpoint endpoint();
+
+  String name();
+
+  /** HEAD of a manifest by tag or digest; empty on 404. */
+  Optional<Descriptor> headManifest(String reference);
+
+  /** GET of a manifest by tag or digest; throws {@link RegistryException} with 404 if absent. */
+  Manifest getManifest(String reference);
+
+  /** PUT of the exact manifest bytes under a tag or its digest. */
+  void putManifest(String reference, Manifest manifest);
+
+  boolean blobExists(Digest digest);
+
+  /**
+   * Streams {@code blob} from {@code source} into this repository, verifying its sha256 on the way,
+   * with memory that does not grow with the blob size. Returns bytes transferred.
+   */
+  long copyBlobFrom(Repository source, Descriptor blob);
+
+  /** All tags, following Link pagination. */
+  List<String> listTags();
+}
