@@ -1,0 +1,90 @@
+package io.portager.controller;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portager.log.Log;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs reconciles: an informer feeds keys into a work queue and a fixed number of worker threads
+ * take keys from it. A reconcile that throws is retried with the queue's per-key backoff; one that
+ * returns a delay is queued again after it, which is how schedules are kept.
+ */
+public final class Controller {
+  private static final Log LOG = Log.get("controller");
+
+  private final Informer informer;
+  private final WorkQueue queue;
+  private final Reconciler reconciler;
+  private final int workers;
+  private final List<Thread> threads = new ArrayList<>();
+
+  public Controller(Informer informer, WorkQueue queue, Reconciler reconciler, int workers) {
+    this.informer = informer;
+    this.queue = queue;
+    this.reconciler = reconciler;
+    this.workers = workers;
+  }
+
+  /** Starts the informer thread and the workers, which wait for the first list. */
+  public void start() {
+    Thread informerThread = new Thread(informer, "informer");
+    informerThread.setDaemon(true);
+    informerThread.start();
+    threads.add(informerThread);
+    for (int i = 0; i < workers; i++) {
+      Thread worker = new Thread(this::work, "worker-" + i);
+      worker.setDaemon(true);
+      worker.start();
+      threads.add(worker);
+    }
+    LOG.info("controller_started", "workers", workers);
+  }
+
+  /** Stops taking new keys, closes the watch and waits up to {@code grace} for workers. */
+  public void stop(Duration grace) throws InterruptedException {
+    queue.shutDown();
+    informer.stop();
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (Thread thread : threads) {
+      long remaining = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      thread.join(remaining);
+    }
+    LOG.info("controller_stopped");
+  }
+
+  private void work() {
+    try {
+      waitForSync();
+      Optional<String> key;
+      while ((key = queue.get()).isPresent()) {
+        process(key.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void waitForSync() throws InterruptedException {
+    while (!informer.hasSynced()) {
+      Thread.sleep(50);
+    }
+  }
+
+  private void process(String key) {
+    try {
+      Optional<ObjectNode> object = informer.get(key);
+      Optional<Duration> requeue = reconciler.reconcile(key, object);
+      queue.forget(key);
+      requeue.ifPresent(delay -> queue.addAfter(key, delay));
+    } catch (RuntimeException e) {
+      int failures = queue.failures(key) + 1;
+      LOG.warn("reconcile_failed", "key", key, "failures", failures, "error", e.toString());
+      queue.addRateLimited(key);
+    } finally {
+      queue.done(key);
+    }
+  }
+}

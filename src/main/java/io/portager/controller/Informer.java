@@ -1,0 +1,203 @@
+package io.portager.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portager.kube.ApiResource;
+import io.portager.kube.KubeApiException;
+import io.portager.kube.KubeClient;
+import io.portager.kube.WatchEvent;
+import io.portager.kube.WatchStream;
+import io.portager.log.Log;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * A cache of one resource's objects kept current by list-then-watch: list every page, then watch
+ * from the list's resourceVersion with bookmarks. A watch that ends normally resumes from the last
+ * resourceVersion seen; a 410 Gone (an HTTP status or an ERROR event) relists; other failures retry
+ * with backoff from 800 ms doubling to 30 s, like client-go's reflector.
+ *
+ * <p>The cache map is concurrent; {@code resourceVersion} and {@code synced} are written only by
+ * the informer thread.
+ */
+public final class Informer implements Runnable {
+  private static final Log LOG = Log.get("informer");
+  private static final Duration MIN_BACKOFF = Duration.ofMillis(800);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  private final KubeClient client;
+  private final ApiResource resource;
+  private final String namespace;
+  private final Consumer<String> onChange;
+  private final Map<String, ObjectNode> cache = new ConcurrentHashMap<>();
+  private volatile boolean synced;
+  private volatile boolean stopped;
+  private volatile WatchStream current;
+  private String resourceVersion;
+  private Duration backoff = MIN_BACKOFF;
+
+  /**
+   * Creates an informer for {@code resource} in {@code namespace} (null for all namespaces) that
+   * calls {@code onChange} with the key of every object added, changed or deleted.
+   */
+  public Informer(
+      KubeClient client, ApiResource resource, String namespace, Consumer<String> onChange) {
+    this.client = client;
+    this.resource = resource;
+    this.namespace = namespace;
+    this.onChange = onChange;
+  }
+
+  /** Returns {@code namespace/name}, the key of an object in the cache and the work queue. */
+  public static String keyOf(JsonNode object) {
+    JsonNode metadata = object.path("metadata");
+    return metadata.path("namespace").asText("") + "/" + metadata.path("name").asText();
+  }
+
+  public Optional<ObjectNode> get(String key) {
+    return Optional.ofNullable(cache.get(key));
+  }
+
+  public List<String> keys() {
+    return new ArrayList<>(cache.keySet());
+  }
+
+  /** True once the first list has filled the cache. */
+  public boolean hasSynced() {
+    return synced;
+  }
+
+  /** Stops the loop and closes the open watch. */
+  public void stop() {
+    stopped = true;
+    WatchStream stream = current;
+    if (stream != null) {
+      stream.close();
+    }
+  }
+
+  @Override
+  public void run() {
+    boolean needList = true;
+    while (!stopped) {
+      try {
+        if (needList) {
+          relist();
+          needList = false;
+        }
+        watchOnce();
+        backoff = MIN_BACKOFF;
+      } catch (KubeApiException e) {
+        if (e.isGone()) {
+          LOG.info("watch_expired", "resource", resource.plural(), "message", e.getMessage());
+          needList = true;
+          continue;
+        }
+        LOG.warn("watch_failed", "resource", resource.plural(), "error", e.getMessage());
+        sleepBackoff();
+      } catch (RuntimeException e) {
+        LOG.warn("watch_failed", "resource", resource.plural(), "error", e.toString());
+        sleepBackoff();
+      }
+    }
+  }
+
+  private void relist() {
+    Map<String, ObjectNode> fresh = new HashMap<>();
+    String continueToken = null;
+    String listVersion;
+    do {
+      ObjectNode page = client.list(resource, namespace, null, continueToken);
+      for (JsonNode item : page.path("items")) {
+        fresh.put(keyOf(item), (ObjectNode) item);
+      }
+      listVersion = page.path("metadata").path("resourceVersion").asText();
+      continueToken = page.path("metadata").path("continue").asText("");
+    } while (!continueToken.isEmpty());
+    replace(fresh);
+    resourceVersion = listVersion;
+    synced = true;
+    LOG.info("informer_listed", "resource", resource.plural(), "objects", fresh.size());
+  }
+
+  private void replace(Map<String, ObjectNode> fresh) {
+    for (String key : List.copyOf(cache.keySet())) {
+      if (!fresh.containsKey(key)) {
+        cache.remove(key);
+        onChange.accept(key);
+      }
+    }
+    for (Map.Entry<String, ObjectNode> entry : fresh.entrySet()) {
+      ObjectNode old = cache.put(entry.getKey(), entry.getValue());
+      if (old == null || !sameVersion(old, entry.getValue())) {
+        onChange.accept(entry.getKey());
+      }
+    }
+  }
+
+  private static boolean sameVersion(JsonNode a, JsonNode b) {
+    String left = a.path("metadata").path("resourceVersion").asText();
+    return left.equals(b.path("metadata").path("resourceVersion").asText());
+  }
+
+  /** Watches until the server ends the stream; client-go asks for 300-600 s at random. */
+  private void watchOnce() {
+    int timeoutSeconds = ThreadLocalRandom.current().nextInt(300, 601);
+    try (WatchStream stream = client.watch(resource, namespace, resourceVersion, timeoutSeconds)) {
+      current = stream;
+      Optional<WatchEvent> event;
+      while (!stopped && (event = stream.next()).isPresent()) {
+        apply(event.get());
+      }
+    } finally {
+      current = null;
+    }
+  }
+
+  private void apply(WatchEvent event) {
+    if (event instanceof WatchEvent.Added added) {
+      store(added.object());
+    } else if (event instanceof WatchEvent.Modified modified) {
+      store(modified.object());
+    } else if (event instanceof WatchEvent.Deleted deleted) {
+      remove(deleted.object());
+    } else if (event instanceof WatchEvent.Bookmark bookmark) {
+      resourceVersion = bookmark.resourceVersion();
+    } else if (event instanceof WatchEvent.Error error) {
+      String message = "watch " + resource.plural() + ": " + error.message();
+      throw new KubeApiException(error.code(), error.reason(), message, null);
+    }
+  }
+
+  private void store(ObjectNode object) {
+    String key = keyOf(object);
+    cache.put(key, object);
+    resourceVersion = object.path("metadata").path("resourceVersion").asText(resourceVersion);
+    onChange.accept(key);
+  }
+
+  private void remove(ObjectNode object) {
+    String key = keyOf(object);
+    cache.remove(key);
+    resourceVersion = object.path("metadata").path("resourceVersion").asText(resourceVersion);
+    onChange.accept(key);
+  }
+
+  private void sleepBackoff() {
+    try {
+      Thread.sleep(backoff.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = true;
+    }
+    Duration doubled = backoff.multipliedBy(2);
+    backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+  }
+}

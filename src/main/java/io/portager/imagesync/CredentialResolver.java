@@ -1,0 +1,121 @@
+package io.portager.imagesync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portager.credentials.DockerConfig;
+import io.portager.kube.ApiResource;
+import io.portager.kube.KubeClient;
+import io.portager.registry.Credential;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Reads registry credentials from the docker config Secrets an ImageSync names. Secrets are read on
+ * every sync, so an edited Secret takes effect at the next run. Messages name the Secret and the
+ * registry, never a secret value.
+ */
+final class CredentialResolver {
+  static final String DOCKER_CONFIG_JSON = "kubernetes.io/dockerconfigjson";
+  static final String DOCKER_CFG = "kubernetes.io/dockercfg";
+
+  private final KubeClient kube;
+  private final boolean allowCrossNamespace;
+
+  CredentialResolver(KubeClient kube, boolean allowCrossNamespace) {
+    this.kube = kube;
+    this.allowCrossNamespace = allowCrossNamespace;
+  }
+
+  /** Returns the credential for {@code registryHost}, or anonymous when {@code ref} is null. */
+  Credential resolve(
+      String field, ImageSyncSpec.SecretRef ref, String objectNamespace, String registryHost) {
+    if (ref == null) {
+      return new Credential.Anonymous();
+    }
+    String namespace =
+        ref.namespace() == null || ref.namespace().isBlank() ? objectNamespace : ref.namespace();
+    String secretName = namespace + "/" + ref.name();
+    if (!namespace.equals(objectNamespace) && !allowCrossNamespace) {
+      throw new CredentialException(
+          field
+              + " names Secret "
+              + secretName
+              + " in another namespace, which this operator does not allow: copy the Secret into "
+              + objectNamespace
+              + ", or start the operator with --allow-cross-namespace-secrets");
+    }
+    ObjectNode secret =
+        kube.get(ApiResource.SECRETS, namespace, ref.name())
+            .orElseThrow(() -> new CredentialException(notFound(field, secretName, registryHost)));
+    return credentialFrom(secret, field, secretName, registryHost);
+  }
+
+  private static String notFound(String field, String secretName, String registryHost) {
+    String name = secretName.substring(secretName.indexOf('/') + 1);
+    String namespace = secretName.substring(0, secretName.indexOf('/'));
+    return "Secret "
+        + secretName
+        + " named by "
+        + field
+        + " was not found: create it with 'kubectl create secret docker-registry "
+        + name
+        + " -n "
+        + namespace
+        + " --docker-server="
+        + registryHost
+        + " --docker-username=USER --docker-password=PASSWORD'";
+  }
+
+  private static Credential credentialFrom(
+      ObjectNode secret, String field, String secretName, String registryHost) {
+    String type = secret.path("type").asText("");
+    byte[] config = decodedConfig(secret, type, secretName);
+    DockerConfig dockerConfig;
+    try {
+      dockerConfig = DockerConfig.parse(config);
+    } catch (IllegalArgumentException e) {
+      throw new CredentialException(
+          "Secret "
+              + secretName
+              + " named by "
+              + field
+              + " is not a valid docker config: "
+              + e.getMessage());
+    }
+    Optional<Credential> credential = dockerConfig.credentialFor(registryHost);
+    return credential.orElseThrow(
+        () ->
+            new CredentialException(
+                "Secret "
+                    + secretName
+                    + " named by "
+                    + field
+                    + " has no entry for registry "
+                    + registryHost
+                    + ": add one under \"auths\" whose key is "
+                    + registryHost));
+  }
+
+  private static byte[] decodedConfig(ObjectNode secret, String type, String secretName) {
+    JsonNode data = secret.path("data");
+    if (DOCKER_CONFIG_JSON.equals(type) && data.hasNonNull(".dockerconfigjson")) {
+      return Base64.getDecoder().decode(data.get(".dockerconfigjson").asText());
+    }
+    if (DOCKER_CFG.equals(type) && data.hasNonNull(".dockercfg")) {
+      // The legacy format is the "auths" map alone.
+      String auths =
+          new String(
+              Base64.getDecoder().decode(data.get(".dockercfg").asText()), StandardCharsets.UTF_8);
+      return ("{\"auths\":" + auths + "}").getBytes(StandardCharsets.UTF_8);
+    }
+    throw new CredentialException(
+        "Secret "
+            + secretName
+            + " has type \""
+            + type
+            + "\" without its data key: use a Secret of type "
+            + DOCKER_CONFIG_JSON
+            + " with key .dockerconfigjson (kubectl create secret docker-registry makes one)");
+  }
+}

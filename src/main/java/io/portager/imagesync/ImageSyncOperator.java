@@ -1,0 +1,70 @@
+package io.portager.imagesync;
+
+import io.portager.controller.Controller;
+import io.portager.controller.Informer;
+import io.portager.controller.WorkQueue;
+import io.portager.kube.EventRecorder;
+import io.portager.kube.KubeClient;
+import io.portager.registry.Registries;
+import io.portager.sync.ImageCopier;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The ImageSync controller assembled: an informer over ImageSyncs, a work queue, workers running
+ * {@link ImageSyncReconciler}, and a shared pool that copies tags concurrently.
+ */
+public final class ImageSyncOperator implements AutoCloseable {
+  private final Controller controller;
+  private final Informer informer;
+  private final ExecutorService tagPool;
+
+  /** Settings of one operator process. {@code namespace} null watches all namespaces. */
+  public record Settings(
+      String namespace, int workers, int tagConcurrency, boolean allowCrossNamespaceSecrets) {}
+
+  public ImageSyncOperator(
+      KubeClient kube,
+      EventRecorder events,
+      Registries registries,
+      Settings settings,
+      Clock clock) {
+    this.tagPool = Executors.newFixedThreadPool(settings.tagConcurrency(), daemonThreads());
+    WorkQueue queue = new WorkQueue(clock, Duration.ofSeconds(1), Duration.ofMinutes(5));
+    this.informer = new Informer(kube, ImageSyncs.RESOURCE, settings.namespace(), queue::add);
+    CredentialResolver credentials =
+        new CredentialResolver(kube, settings.allowCrossNamespaceSecrets());
+    SyncRunner runner = new SyncRunner(registries, new ImageCopier(), tagPool);
+    ImageSyncReconciler reconciler =
+        new ImageSyncReconciler(kube, events, credentials, runner, clock);
+    this.controller = new Controller(informer, queue, reconciler, settings.workers());
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads() {
+    return runnable -> {
+      Thread thread = new Thread(runnable, "tag-copy");
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  public void start() {
+    controller.start();
+  }
+
+  /** True once the informer has listed every ImageSync. */
+  public boolean hasSynced() {
+    return informer.hasSynced();
+  }
+
+  /** Stops new work and waits up to 30 s for reconciles in flight. */
+  @Override
+  public void close() throws InterruptedException {
+    controller.stop(Duration.ofSeconds(30));
+    tagPool.shutdown();
+    tagPool.awaitTermination(30, TimeUnit.SECONDS);
+  }
+}

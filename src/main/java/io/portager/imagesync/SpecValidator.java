@@ -1,0 +1,174 @@
+package io.portager.imagesync;
+
+import io.portager.oci.Reference;
+import io.portager.registry.RegistryEndpoint;
+import io.portager.schedule.InvalidScheduleException;
+import io.portager.schedule.Schedule;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns an ImageSync spec into a {@link SyncPlan}, or throws {@link InvalidSpecException} with a
+ * message that names the field, the value and the fix. Checks what the CRD schema cannot: schedule
+ * syntax, registry form, repository and tag grammar, and auth method combinations.
+ */
+final class SpecValidator {
+  private SpecValidator() {}
+
+  static SyncPlan validate(ImageSyncSpec spec) {
+    if (spec == null || spec.source() == null || spec.destination() == null) {
+      throw new InvalidSpecException(
+          "InvalidSpec", "invalid spec: spec.source and spec.destination are required");
+    }
+    Schedule schedule = parseSchedule(spec.schedule());
+    RegistryLocation source =
+        RegistryLocation.parse("spec.source.registry", spec.source().registry());
+    RegistryLocation destination =
+        RegistryLocation.parse("spec.destination.registry", spec.destination().registry());
+    checkAuth(spec);
+    List<SyncPlan.TagJob> jobs = jobs(spec, source, destination);
+    return new SyncPlan(
+        schedule,
+        source,
+        endpoint(source, spec.source().plainHTTP(), spec.source().insecureSkipTLSVerify()),
+        destination,
+        endpoint(
+            destination,
+            spec.destination().plainHTTP(),
+            spec.destination().insecureSkipTLSVerify()),
+        jobs);
+  }
+
+  static Schedule parseSchedule(String text) {
+    if (text == null || text.isBlank()) {
+      throw new InvalidSpecException(
+          "InvalidSchedule",
+          "spec.schedule is empty: set a cron expression such as \"0 */6 * * *\" or \"@every 1h\"");
+    }
+    try {
+      return Schedule.parse(text);
+    } catch (InvalidScheduleException e) {
+      throw new InvalidSpecException("InvalidSchedule", e.getMessage());
+    }
+  }
+
+  private static RegistryEndpoint endpoint(
+      RegistryLocation location, Boolean plainHttp, Boolean insecureSkipTlsVerify) {
+    return new RegistryEndpoint(
+        location.apiHost(),
+        Boolean.TRUE.equals(plainHttp),
+        Boolean.TRUE.equals(insecureSkipTlsVerify));
+  }
+
+  private static void checkAuth(ImageSyncSpec spec) {
+    ImageSyncSpec.Auth auth = spec.destination().auth();
+    String method = auth == null ? null : auth.method();
+    if (method == null || method.isBlank()) {
+      throw new InvalidSpecException(
+          "InvalidSpec",
+          "spec.destination.auth.method is missing: use secret, anonymous, ecr or gar");
+    }
+    switch (method) {
+      case "secret" -> {
+        if (auth.secretRef() == null || isBlank(auth.secretRef().name())) {
+          throw new InvalidSpecException(
+              "InvalidSpec",
+              "spec.destination.auth.secretRef.name is required when auth.method is secret: "
+                  + "name a kubernetes.io/dockerconfigjson Secret with push credentials");
+        }
+      }
+      case "anonymous" -> {}
+      case "ecr", "gar" ->
+          // TODO: ECR and GAR credentials are not implemented yet; only secret and anonymous work.
+          throw new InvalidSpecException(
+              "UnsupportedAuthMethod",
+              "spec.destination.auth.method "
+                  + method
+                  + " is not supported by this version of Portager: use method secret with a "
+                  + "dockerconfigjson Secret, or anonymous");
+      default ->
+          throw new InvalidSpecException(
+              "InvalidSpec",
+              "spec.destination.auth.method \""
+                  + method
+                  + "\" is unknown: use secret, anonymous, ecr or gar");
+    }
+    ImageSyncSpec.SecretRef sourceSecret = spec.source().authSecretRef();
+    if (sourceSecret != null && isBlank(sourceSecret.name())) {
+      throw new InvalidSpecException(
+          "InvalidSpec", "spec.source.authSecretRef.name is empty: name a Secret or remove it");
+    }
+  }
+
+  private static List<SyncPlan.TagJob> jobs(
+      ImageSyncSpec spec, RegistryLocation source, RegistryLocation destination) {
+    if (spec.images() == null || spec.images().isEmpty()) {
+      throw new InvalidSpecException(
+          "InvalidSpec", "spec.images is empty: list at least one image with its tags");
+    }
+    String prefix = spec.destination().repositoryPrefix();
+    RegistryLocation target =
+        isBlank(prefix)
+            ? destination
+            : new RegistryLocation(destination.host(), join(destination.pathPrefix(), prefix));
+    List<SyncPlan.TagJob> jobs = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < spec.images().size(); i++) {
+      ImageSyncSpec.Image image = spec.images().get(i);
+      String field = "spec.images[" + i + "]";
+      if (image == null || isBlank(image.name())) {
+        throw new InvalidSpecException("InvalidSpec", field + ".name is empty: name a repository");
+      }
+      List<String> tags = image.tags() == null ? List.of() : image.tags();
+      if (tags.isEmpty()) {
+        throw new InvalidSpecException("InvalidSpec", tagsMissing(field, image));
+      }
+      String sourceRepository = source.repository(image.name());
+      String destinationRepository = target.repository(image.name());
+      for (String tag : tags) {
+        checkReference(field, source.host(), sourceRepository, tag);
+        checkReference(field, target.host(), destinationRepository, tag);
+        if (seen.add(destinationRepository + ":" + tag)) {
+          jobs.add(new SyncPlan.TagJob(image.name(), tag, sourceRepository, destinationRepository));
+        }
+      }
+    }
+    return jobs;
+  }
+
+  private static String tagsMissing(String field, ImageSyncSpec.Image image) {
+    if (!isBlank(image.semver())) {
+      // TODO: semver tag discovery is not implemented yet, so semver alone selects no tags.
+      return field
+          + ".semver is not supported by this version of Portager: list the tags in "
+          + field
+          + ".tags";
+    }
+    return field + ".tags is empty: list the tags to sync, for example [\"latest\"]";
+  }
+
+  private static void checkReference(String field, String host, String repository, String tag) {
+    try {
+      Reference.parse(host + "/" + repository + ":" + tag);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSpecException(
+          "InvalidSpec",
+          "invalid "
+              + field
+              + ": "
+              + e.getMessage()
+              + " (repository names are lower-case; tags are letters, digits, '.', '_', '-')");
+    }
+  }
+
+  private static String join(String first, String second) {
+    String trimmed = second.replaceAll("^/+|/+$", "");
+    return first.isEmpty() ? trimmed : first + "/" + trimmed;
+  }
+
+  private static boolean isBlank(String text) {
+    return text == null || text.isBlank();
+  }
+}

@@ -1,0 +1,130 @@
+package io.portager.imagesync;
+
+import io.portager.log.Log;
+import io.portager.registry.Credential;
+import io.portager.registry.Registries;
+import io.portager.registry.RegistryException;
+import io.portager.registry.Repository;
+import io.portager.sync.ImageCopier;
+import io.portager.sync.TagResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Runs the tag jobs of one sync on a shared pool, so tags copy concurrently, and turns each failure
+ * into a message that says what to do. Results keep the order of the jobs.
+ */
+final class SyncRunner {
+  private static final Log LOG = Log.get("sync");
+
+  private final Registries registries;
+  private final ImageCopier copier;
+  private final ExecutorService pool;
+
+  SyncRunner(Registries registries, ImageCopier copier, ExecutorService pool) {
+    this.registries = registries;
+    this.copier = copier;
+    this.pool = pool;
+  }
+
+  List<TagOutcome> run(
+      String key,
+      SyncPlan plan,
+      List<SyncPlan.TagJob> jobs,
+      Credential sourceCredential,
+      Credential destinationCredential)
+      throws InterruptedException {
+    List<Future<TagOutcome>> futures = new ArrayList<>();
+    for (SyncPlan.TagJob job : jobs) {
+      futures.add(
+          pool.submit(() -> runOne(key, plan, job, sourceCredential, destinationCredential)));
+    }
+    List<TagOutcome> outcomes = new ArrayList<>();
+    for (int i = 0; i < futures.size(); i++) {
+      outcomes.add(await(futures.get(i), jobs.get(i)));
+    }
+    return outcomes;
+  }
+
+  private static TagOutcome await(Future<TagOutcome> future, SyncPlan.TagJob job)
+      throws InterruptedException {
+    try {
+      return future.get();
+    } catch (ExecutionException | CancellationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return TagOutcome.failed(job, "internal error: " + cause, false);
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      throw e;
+    }
+  }
+
+  private TagOutcome runOne(
+      String key,
+      SyncPlan plan,
+      SyncPlan.TagJob job,
+      Credential sourceCredential,
+      Credential destinationCredential) {
+    Repository source =
+        registries
+            .client(plan.sourceEndpoint())
+            .repository(job.sourceRepository(), sourceCredential);
+    Repository destination =
+        registries
+            .client(plan.destinationEndpoint())
+            .repository(job.destinationRepository(), destinationCredential);
+    try {
+      TagResult result = copier.sync(source, destination, job.tag());
+      LOG.info(
+          result.copied() ? "tag_copied" : "tag_up_to_date",
+          "imagesync",
+          key,
+          "source",
+          plan.source().host() + "/" + job.sourceRepository() + ":" + job.tag(),
+          "digest",
+          result.sourceDigest(),
+          "blobs",
+          result.blobsCopied(),
+          "bytes",
+          result.bytesCopied());
+      return TagOutcome.succeeded(job, result);
+    } catch (RegistryException e) {
+      String message = explain(plan, e);
+      LOG.warn(
+          "tag_failed",
+          "imagesync",
+          key,
+          "source",
+          plan.source().host() + "/" + job.sourceRepository() + ":" + job.tag(),
+          "error",
+          message);
+      return TagOutcome.failed(job, message, e.isAuthFailure());
+    } catch (RuntimeException e) {
+      LOG.error("tag_failed", "imagesync", key, "tag", job.tag(), "error", e.toString());
+      return TagOutcome.failed(job, "sync failed: " + e.getMessage(), false);
+    }
+  }
+
+  /** Adds what to do next to a registry failure. */
+  static String explain(SyncPlan plan, RegistryException e) {
+    String message = e.getMessage();
+    if (e.isAuthFailure()) {
+      return message
+          + ": check the credentials in the Secret for this registry and that they may pull"
+          + " from the source and push to the destination";
+    }
+    if (e.status() == 0) {
+      return message
+          + ": check the registry host and port and the network; for a registry that serves"
+          + " plain HTTP set plainHTTP: true";
+    }
+    if (e.isRetryable()) {
+      return message + ": the registry is failing or throttling; the sync is retried with backoff";
+    }
+    return message;
+  }
+}
