@@ -6,7 +6,7 @@ import java.time.Instant;
 public interface Schedule {
   /** Parses a schedule; throws {@link InvalidScheduleException} with a message for people. */
   static Schedule parse(String text) {
-    throw new UnsupportedOperationException("TODO");
+    return ScheduleParser.parse(text);
   }
 
   /** Returns the first run time strictly after {@code after}. */
