@@ -2,6 +2,7 @@ package io.portager.imagesync;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -16,7 +17,8 @@ public record ImageSyncSpec(
     Source source,
     Destination destination,
     List<Image> images,
-    Boolean createDestinationRepos) {
+    Boolean createDestinationRepos,
+    JsonNode validation) {
 
   /** A Secret by name, with a namespace that defaults to the ImageSync's. */
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -28,6 +28,7 @@ final class SpecValidator {
     RegistryLocation destination =
         RegistryLocation.parse("spec.destination.registry", spec.destination().registry());
     checkAuth(spec);
+    checkValidation(spec);
     List<SyncPlan.TagJob> jobs = jobs(spec, source, destination);
     return new SyncPlan(
         schedule,
@@ -99,6 +100,23 @@ final class SpecValidator {
     if (sourceSecret != null && isBlank(sourceSecret.name())) {
       throw new InvalidSpecException(
           "InvalidSpec", "spec.source.authSecretRef.name is empty: name a Secret or remove it");
+    }
+  }
+
+  private static void checkValidation(ImageSyncSpec spec) {
+    if (spec.validation() == null) {
+      return;
+    }
+    for (String gate : List.of("cosign", "vulnerabilityGate", "sbomGate")) {
+      if (spec.validation().path(gate).path("enabled").asBoolean(false)) {
+        // TODO: the validation gates are not implemented yet, so an enabled gate stops the sync.
+        throw new InvalidSpecException(
+            "UnsupportedValidation",
+            "spec.validation."
+                + gate
+                + " is enabled, but this version of Portager cannot run validation gates: "
+                + "set enabled: false to sync without it");
+      }
     }
   }
 

@@ -78,6 +78,7 @@ class SpecValidatorTest {
         "tags:['1.0']|tags:['bad tag']|InvalidSpec|spec.images[1]",
         "'127.0.0.1:5000'|'http://127.0.0.1:5000'|InvalidSpec|remove the scheme",
         "images:[|images:[],x:[|InvalidSpec|spec.images is empty",
+        "schedule:|validation:{sbomGate:{enabled:true}},schedule:|UnsupportedValidation|sbomGate",
       })
   void rejectsInvalidSpec(String find, String replace, String reason, String fragment)
       throws Exception {

@@ -1,0 +1,139 @@
+package io.portager.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Operator settings from command-line flags, each with an environment variable fallback ({@code
+ * --workers} or {@code PORTAGER_WORKERS}). Flags win over the environment.
+ */
+public record OperatorConfig(
+    String kubeconfig,
+    String namespace,
+    int workers,
+    int tagConcurrency,
+    boolean allowCrossNamespaceSecrets,
+    String logFormat,
+    String logLevel) {
+
+  /** One flag: its name, environment variable, default and help text. */
+  private record Flag(String name, String defaultValue, String help, boolean isSwitch) {
+    String env() {
+      return "PORTAGER_" + name.toUpperCase().replace('-', '_');
+    }
+  }
+
+  private static final List<Flag> FLAGS =
+      List.of(
+          new Flag(
+              "kubeconfig",
+              "",
+              "kubeconfig file; empty uses in-cluster config, then"
+                  + " $KUBECONFIG, then ~/.kube/config",
+              false),
+          new Flag(
+              "namespace", "", "watch ImageSyncs in this namespace only; empty watches all", false),
+          new Flag("workers", "2", "ImageSyncs reconciled at once", false),
+          new Flag("tag-concurrency", "4", "tags copied at once across all ImageSyncs", false),
+          new Flag(
+              "allow-cross-namespace-secrets",
+              "false",
+              "let an ImageSync use a Secret from another namespace",
+              true),
+          new Flag("log-format", "logfmt", "log line format: logfmt or json", false),
+          new Flag("log-level", "info", "lowest level logged: debug, info, warn or error", false));
+
+  /** Parses flags; throws IllegalArgumentException with a message that names the bad flag. */
+  public static OperatorConfig parse(String[] args, Map<String, String> env) {
+    Map<String, String> values = new HashMap<>();
+    for (Flag flag : FLAGS) {
+      values.put(flag.name(), env.getOrDefault(flag.env(), flag.defaultValue()));
+    }
+    List<String> rest = new ArrayList<>(List.of(args));
+    while (!rest.isEmpty()) {
+      String arg = rest.remove(0);
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument \"" + arg + "\"; see --help");
+      }
+      String name = arg.substring(2);
+      String value = null;
+      int equals = name.indexOf('=');
+      if (equals >= 0) {
+        value = name.substring(equals + 1);
+        name = name.substring(0, equals);
+      }
+      Flag flag = find(name);
+      if (value == null) {
+        if (flag.isSwitch()) {
+          value = "true";
+        } else if (rest.isEmpty()) {
+          throw new IllegalArgumentException("flag --" + name + " needs a value; see --help");
+        } else {
+          value = rest.remove(0);
+        }
+      }
+      values.put(name, value);
+    }
+    return new OperatorConfig(
+        values.get("kubeconfig"),
+        values.get("namespace").isBlank() ? null : values.get("namespace"),
+        positive("workers", values.get("workers")),
+        positive("tag-concurrency", values.get("tag-concurrency")),
+        bool("allow-cross-namespace-secrets", values.get("allow-cross-namespace-secrets")),
+        oneOf("log-format", values.get("log-format"), "logfmt", "json"),
+        oneOf("log-level", values.get("log-level"), "debug", "info", "warn", "error"));
+  }
+
+  /** Returns the help text listing every flag with its variable and default. */
+  public static String usage() {
+    StringBuilder text = new StringBuilder("usage: portager [flags]\n\nflags:\n");
+    for (Flag flag : FLAGS) {
+      text.append(String.format("  --%-32s %s%n", flag.name(), flag.help()));
+      text.append(
+          String.format("  %-34s env %s, default \"%s\"%n", "", flag.env(), flag.defaultValue()));
+    }
+    return text.toString();
+  }
+
+  private static Flag find(String name) {
+    for (Flag flag : FLAGS) {
+      if (flag.name().equals(name)) {
+        return flag;
+      }
+    }
+    throw new IllegalArgumentException("unknown flag --" + name + "; see --help");
+  }
+
+  private static int positive(String name, String value) {
+    try {
+      int number = Integer.parseInt(value.trim());
+      if (number >= 1) {
+        return number;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "invalid --" + name + " \"" + value + "\": use a whole number of 1 or more");
+  }
+
+  private static boolean bool(String name, String value) {
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new IllegalArgumentException(
+        "invalid --" + name + " \"" + value + "\": use true or false");
+  }
+
+  private static String oneOf(String name, String value, String... allowed) {
+    for (String candidate : allowed) {
+      if (candidate.equalsIgnoreCase(value.trim())) {
+        return candidate;
+      }
+    }
+    throw new IllegalArgumentException(
+        "invalid --" + name + " \"" + value + "\": use one of " + String.join(", ", allowed));
+  }
+}
