@@ -1,5 +1,11 @@
 package io.portager.oci;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -8,22 +14,177 @@ import java.util.List;
  * its config and layer blobs.
  */
 public record Manifest(String mediaType, byte[] bytes, Digest digest) {
-  /** Parses the bytes; throws IllegalArgumentException for schema 1 or malformed JSON. */
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Parses the bytes; throws IllegalArgumentException for schema 1 or malformed JSON. The media
+   * type comes from the JSON {@code mediaType} field, else from {@code contentType} (may be null),
+   * else from whether the JSON has {@code manifests} (an OCI index) or {@code layers} (an OCI image
+   * manifest), because the field is optional in the OCI image spec.
+   */
   public static Manifest parse(String contentType, byte[] bytes) {
-    throw new UnsupportedOperationException("TODO");
+    JsonNode root = readTree(bytes);
+    String mediaType = mediaTypeOf(root, contentType);
+    if (MediaTypes.isSchema1(mediaType)) {
+      throw new IllegalArgumentException(
+          "parse manifest: Docker schema 1 manifests are not supported:"
+              + " re-push the image with a current client");
+    }
+    if (!MediaTypes.SUPPORTED_MANIFESTS.contains(mediaType)) {
+      throw new IllegalArgumentException(
+          "parse manifest: unsupported media type "
+              + mediaType
+              + ", want one of "
+              + MediaTypes.SUPPORTED_MANIFESTS);
+    }
+
+    Manifest manifest = new Manifest(mediaType, bytes.clone(), Digest.sha256(bytes));
+    // Reading the references now turns a malformed manifest into an error at the edge.
+    manifest.children();
+    manifest.blobs();
+    return manifest;
   }
 
   public boolean isIndex() {
-    throw new UnsupportedOperationException("TODO");
+    return MediaTypes.isIndex(mediaType);
   }
 
   /** Child manifests of an index; empty for an image manifest. */
   public List<Descriptor> children() {
-    throw new UnsupportedOperationException("TODO");
+    if (!isIndex()) {
+      return List.of();
+    }
+    return descriptors(readTree(bytes), "manifests");
   }
 
   /** Config and layers of an image manifest; empty for an index. */
   public List<Descriptor> blobs() {
-    throw new UnsupportedOperationException("TODO");
+    if (isIndex()) {
+      return List.of();
+    }
+    JsonNode root = readTree(bytes);
+    List<Descriptor> blobs = new ArrayList<>();
+    blobs.add(descriptor(root.path("config"), "config"));
+    blobs.addAll(descriptors(root, "layers"));
+    return List.copyOf(blobs);
+  }
+
+  /** Returns a descriptor pointing at this manifest. */
+  public Descriptor descriptor() {
+    return new Descriptor(mediaType, digest, bytes.length);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Manifest that
+        && mediaType.equals(that.mediaType)
+        && digest.equals(that.digest)
+        && Arrays.equals(bytes, that.bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return digest.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Manifest[mediaType="
+        + mediaType
+        + ", digest="
+        + digest
+        + ", size="
+        + bytes.length
+        + "]";
+  }
+
+  private static String mediaTypeOf(JsonNode root, String contentType) {
+    JsonNode field = root.get("mediaType");
+    if (field != null && field.isTextual()) {
+      return field.asText();
+    }
+    if (contentType != null && !contentType.isBlank()) {
+      String bare = MediaTypes.stripParameters(contentType);
+      if (MediaTypes.SUPPORTED_MANIFESTS.contains(bare) || MediaTypes.isSchema1(bare)) {
+        return bare;
+      }
+    }
+    if (root.path("schemaVersion").asInt() == 1) {
+      return MediaTypes.DOCKER_SCHEMA1;
+    }
+    if (root.has("manifests")) {
+      return MediaTypes.OCI_INDEX;
+    }
+    if (root.has("layers")) {
+      return MediaTypes.OCI_MANIFEST;
+    }
+    throw new IllegalArgumentException(
+        "parse manifest: cannot tell its media type: no mediaType field, no manifest"
+            + " Content-Type, and neither manifests nor layers");
+  }
+
+  private static JsonNode readTree(byte[] bytes) {
+    try {
+      JsonNode root = JSON.readTree(bytes);
+      if (root == null || !root.isObject()) {
+        throw new IllegalArgumentException("parse manifest: want a JSON object");
+      }
+      return root;
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "parse manifest: invalid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("parse manifest: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<Descriptor> descriptors(JsonNode root, String field) {
+    JsonNode array = root.get(field);
+    if (array == null || !array.isArray()) {
+      throw new IllegalArgumentException("parse manifest: missing array " + field);
+    }
+    List<Descriptor> result = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      result.add(descriptor(array.get(i), field + "[" + i + "]"));
+    }
+    return List.copyOf(result);
+  }
+
+  private static Descriptor descriptor(JsonNode node, String where) {
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("parse manifest: " + where + ": want a descriptor object");
+    }
+    JsonNode mediaType = node.get("mediaType");
+    JsonNode digest = node.get("digest");
+    JsonNode size = node.get("size");
+    if (mediaType == null || !mediaType.isTextual()) {
+      throw new IllegalArgumentException("parse manifest: " + where + ": missing mediaType");
+    }
+    if (digest == null || !digest.isTextual()) {
+      throw new IllegalArgumentException("parse manifest: " + where + ": missing digest");
+    }
+    if (size == null || !size.isIntegralNumber() || size.asLong() < 0) {
+      throw new IllegalArgumentException(
+          "parse manifest: " + where + ": want a non-negative integer size");
+    }
+    Digest parsed;
+    try {
+      parsed = Digest.parse(digest.asText());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("parse manifest: " + where + ": " + e.getMessage(), e);
+    }
+    return new Descriptor(
+        mediaType.asText(), parsed, size.asLong(), platform(node.get("platform")));
+  }
+
+  private static Platform platform(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      return null;
+    }
+    JsonNode variant = node.get("variant");
+    return new Platform(
+        node.path("os").asText(""),
+        node.path("architecture").asText(""),
+        variant != null && variant.isTextual() ? variant.asText() : null);
   }
 }

@@ -1,16 +1,110 @@
 package io.portager.registry;
 
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * A long-lived client for one registry endpoint: one HttpClient and one token cache, shared by
  * every repository and credential used against that host. Thread-safe.
  */
 public final class RegistryClient {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final RegistryEndpoint endpoint;
+  private final URI base;
+  private final Transport transport;
+  private final Authenticator authenticator;
+
+  /** Creates a client that reads time from the system clock. */
   public RegistryClient(RegistryEndpoint endpoint) {
-    throw new UnsupportedOperationException("TODO");
+    this(endpoint, Clock.systemUTC());
   }
 
-  /** Returns a handle for one repository, authenticated with {@code credential}. */
+  /** Creates a client whose token cache reads time from {@code clock}. */
+  public RegistryClient(RegistryEndpoint endpoint, Clock clock) {
+    this(endpoint, clock, RetryPolicy.DEFAULT, RetryPolicy.Sleeper.REAL);
+  }
+
+  RegistryClient(
+      RegistryEndpoint endpoint,
+      Clock clock,
+      RetryPolicy retryPolicy,
+      RetryPolicy.Sleeper sleeper) {
+    this.endpoint = endpoint;
+    this.base = baseUri(endpoint);
+    this.transport = new Transport(newHttpClient(endpoint), retryPolicy, sleeper);
+    this.authenticator = new Authenticator(endpoint, transport, clock);
+  }
+
+  public RegistryEndpoint endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * Returns a handle for one repository, authenticated with {@code credential}; throws
+   * IllegalArgumentException when the name breaks the spec's repository grammar.
+   */
   public Repository repository(String repository, Credential credential) {
-    throw new UnsupportedOperationException("TODO");
+    return new HttpRepository(this, repository, credential);
+  }
+
+  /** Returns {@code path} (starting with {@code /v2/}) on this registry. */
+  URI uri(String path) {
+    return base.resolve(path);
+  }
+
+  /**
+   * Sends {@code call} with the credential, answering one 401 challenge by authenticating for
+   * {@code scope} and sending the call again. Returns the final response whatever its status.
+   */
+  HttpResponse<InputStream> execute(String action, Call call, Credential credential, String scope) {
+    String authorization = authenticator.authorization(credential, scope);
+    HttpResponse<InputStream> response = transport.send(action, call, authorization);
+    if (response.statusCode() != 401 || !call.replayable()) {
+      return response;
+    }
+
+    Optional<String> challenge = response.headers().firstValue("WWW-Authenticate");
+    if (challenge.isEmpty()) {
+      return response;
+    }
+    Responses.discard(response);
+    authenticator.challenged(challenge.get(), authorization, action);
+    return transport.send(action, call, authenticator.authorization(credential, scope));
+  }
+
+  private static URI baseUri(RegistryEndpoint endpoint) {
+    String scheme = endpoint.plainHttp() ? "http" : "https";
+    URI uri;
+    try {
+      uri = URI.create(scheme + "://" + endpoint.host() + "/");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "create registry client: invalid host " + endpoint.host() + ", want host[:port]", e);
+    }
+    if (uri.getHost() == null || !uri.getRawPath().equals("/")) {
+      throw new IllegalArgumentException(
+          "create registry client: invalid host " + endpoint.host() + ", want host[:port]");
+    }
+    return uri;
+  }
+
+  // HTTP/1.1 because registries and their blob storage all speak it, and one connection per
+  // blob stream keeps a slow layer from stalling others on a shared HTTP/2 connection.
+  private static HttpClient newHttpClient(RegistryEndpoint endpoint) {
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(CONNECT_TIMEOUT);
+    if (endpoint.insecureSkipTlsVerify() && !endpoint.plainHttp()) {
+      builder.sslContext(TrustAllTls.sslContext());
+    }
+    return builder.build();
   }
 }

@@ -3,6 +3,7 @@ package io.portager.registry;
 import io.portager.oci.Descriptor;
 import io.portager.oci.Digest;
 import io.portager.oci.Manifest;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,4 +35,14 @@ public interface Repository {
 
   /** All tags, following Link pagination. */
   List<String> listTags();
+
+  /**
+   * Opens the content of a blob for reading; the caller closes the stream. This is what {@link
+   * #copyBlobFrom} reads from its source. Implementations that cannot serve as a copy source keep
+   * this default, which throws UnsupportedOperationException.
+   */
+  default InputStream openBlob(Digest digest) {
+    throw new UnsupportedOperationException(
+        "open blob " + digest + ": " + getClass().getSimpleName() + " cannot be a copy source");
+  }
 }

@@ -1,0 +1,296 @@
+package io.portager.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portager.oci.Descriptor;
+import io.portager.oci.Digest;
+import io.portager.oci.Manifest;
+import io.portager.oci.MediaTypes;
+import io.portager.oci.Reference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/** A {@link Repository} over the OCI distribution API of one {@link RegistryClient}. */
+final class HttpRepository implements Repository {
+  /** Manifest size limit; distribution and most registries reject manifests over 4 MiB. */
+  static final int MANIFEST_LIMIT = 4 * 1024 * 1024;
+
+  static final int TAGS_PAGE_LIMIT = 4 * 1024 * 1024;
+
+  private static final String ACCEPT_MANIFESTS = String.join(", ", MediaTypes.SUPPORTED_MANIFESTS);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RegistryClient client;
+  private final String name;
+  private final Credential credential;
+  private final String pullScope;
+  private final String pushScope;
+
+  HttpRepository(RegistryClient client, String name, Credential credential) {
+    if (!Reference.isValidRepository(name)) {
+      throw new IllegalArgumentException(
+          "open repository " + name + ": invalid name, want lower-case components joined by '/'");
+    }
+    this.client = client;
+    this.name = name;
+    this.credential = credential;
+    // Token scopes of distribution's token spec. Writes ask for push before the first write so a
+    // token without push fails at the upload POST instead of half-way through a copy.
+    this.pullScope = "repository:" + name + ":pull";
+    this.pushScope = "repository:" + name + ":pull,push";
+  }
+
+  @Override
+  public RegistryEndpoint endpoint() {
+    return client.endpoint();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Optional<Descriptor> headManifest(String reference) {
+    String action = "head manifest " + display(reference);
+    Call call = Call.head(manifestUri(reference), Map.of("Accept", ACCEPT_MANIFESTS));
+    HttpResponse<InputStream> response = client.execute(action, call, credential, pullScope);
+    if (response.statusCode() == 404) {
+      Responses.discard(response);
+      return Optional.empty();
+    }
+    if (response.statusCode() != 200) {
+      throw Responses.failure(action, response);
+    }
+    Responses.discard(response);
+
+    Optional<String> digest = response.headers().firstValue("Docker-Content-Digest");
+    OptionalLong size = response.headers().firstValueAsLong("Content-Length");
+    // Docker-Content-Digest is required by the spec, but some registries and proxies drop it:
+    // then the digest comes from the bytes themselves.
+    if (digest.isEmpty() || size.isEmpty()) {
+      return Optional.of(getManifest(reference).descriptor());
+    }
+    String mediaType =
+        MediaTypes.stripParameters(response.headers().firstValue("Content-Type").orElse(""));
+    return Optional.of(
+        new Descriptor(mediaType, parseDigestHeader(digest.get(), action), size.getAsLong()));
+  }
+
+  @Override
+  public Manifest getManifest(String reference) {
+    String action = "get manifest " + display(reference);
+    Call call = Call.get(manifestUri(reference), Map.of("Accept", ACCEPT_MANIFESTS));
+    HttpResponse<InputStream> response = client.execute(action, call, credential, pullScope);
+    if (response.statusCode() != 200) {
+      throw Responses.failure(action, response);
+    }
+    byte[] bytes = Responses.readBounded(response, MANIFEST_LIMIT, action);
+    String contentType = response.headers().firstValue("Content-Type").orElse(null);
+
+    Manifest manifest;
+    try {
+      manifest = Manifest.parse(contentType, bytes);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(0, null, action + ": " + e.getMessage(), e, false);
+    }
+    if (isDigest(reference)) {
+      verifyDigest(Digest.parse(reference), bytes, action);
+    }
+    return manifest;
+  }
+
+  @Override
+  public void putManifest(String reference, Manifest manifest) {
+    String action = "put manifest " + display(reference);
+    byte[] bytes = manifest.bytes();
+    Call call =
+        new Call(
+            "PUT",
+            manifestUri(reference),
+            Map.of("Content-Type", manifest.mediaType()),
+            () -> BodyPublishers.ofByteArray(bytes),
+            true,
+            false,
+            Call.DEFAULT_TIMEOUT);
+    HttpResponse<InputStream> response = client.execute(action, call, credential, pushScope);
+    if (response.statusCode() / 100 != 2) {
+      throw Responses.failure(action, response);
+    }
+    Responses.discard(response);
+
+    Optional<String> stored = response.headers().firstValue("Docker-Content-Digest");
+    if (stored.isPresent() && !parseDigestHeader(stored.get(), action).equals(manifest.digest())) {
+      throw new RegistryException(
+          0,
+          null,
+          action + ": registry stored digest " + stored.get() + ", want " + manifest.digest(),
+          null,
+          false);
+    }
+  }
+
+  @Override
+  public boolean blobExists(Digest digest) {
+    String action = "check blob " + name + "@" + digest;
+    Call call = Call.head(blobUri(digest), Map.of());
+    HttpResponse<InputStream> response = client.execute(action, call, credential, pullScope);
+    int status = response.statusCode();
+    if (status != 200 && status != 404) {
+      throw Responses.failure(action, response);
+    }
+    Responses.discard(response);
+    return status == 200;
+  }
+
+  @Override
+  public InputStream openBlob(Digest digest) {
+    String action = "get blob " + name + "@" + digest;
+    Call call = Call.get(blobUri(digest), Map.of());
+    HttpResponse<InputStream> response = client.execute(action, call, credential, pullScope);
+    if (response.statusCode() != 200) {
+      throw Responses.failure(action, response);
+    }
+    return response.body();
+  }
+
+  @Override
+  public long copyBlobFrom(Repository source, Descriptor blob) {
+    return new BlobUpload(this, source, blob).run();
+  }
+
+  @Override
+  public List<String> listTags() {
+    String action = "list tags " + name;
+    List<String> tags = new ArrayList<>();
+    Set<URI> visited = new HashSet<>();
+    URI page = client.uri("/v2/" + name + "/tags/list");
+    while (page != null) {
+      if (!visited.add(page)) {
+        throw new RegistryException(
+            0,
+            null,
+            action + ": Link header loops back to " + Responses.withoutQuery(page),
+            null,
+            false);
+      }
+      HttpResponse<InputStream> response =
+          client.execute(
+              action, Call.get(page, Map.of("Accept", "application/json")), credential, pullScope);
+      if (response.statusCode() != 200) {
+        throw Responses.failure(action, response);
+      }
+      tags.addAll(parseTags(Responses.readBounded(response, TAGS_PAGE_LIMIT, action), action));
+      // The spec's Link target may be relative; it resolves against the URL that returned it.
+      URI current = response.uri();
+      page =
+          response
+              .headers()
+              .firstValue("Link")
+              .flatMap(Links::next)
+              .map(current::resolve)
+              .orElse(null);
+    }
+    return List.copyOf(tags);
+  }
+
+  /** Starts an upload session and returns its absolute location, keeping any query. */
+  URI startUpload(String action) {
+    Call call =
+        new Call(
+            "POST",
+            client.uri("/v2/" + name + "/blobs/uploads/"),
+            Map.of(),
+            BodyPublishers::noBody,
+            true,
+            true,
+            Call.DEFAULT_TIMEOUT);
+    HttpResponse<InputStream> response = client.execute(action, call, credential, pushScope);
+    if (response.statusCode() != 202) {
+      throw Responses.failure(action, response);
+    }
+    Responses.discard(response);
+    Optional<String> location = response.headers().firstValue("Location");
+    if (location.isEmpty()) {
+      throw new RegistryException(
+          0, null, action + ": " + Responses.describe(response) + ": no Location header", null);
+    }
+    return response.uri().resolve(location.get());
+  }
+
+  /** Sends the upload's one PUT; the caller checks the body's digest afterwards. */
+  HttpResponse<InputStream> finishUpload(String action, Call call) {
+    return client.execute(action, call, credential, pushScope);
+  }
+
+  private URI manifestUri(String reference) {
+    if (!isDigest(reference) && !Reference.isValidTag(reference)) {
+      throw new IllegalArgumentException(
+          "manifest reference " + reference + ": invalid, want a tag or a digest");
+    }
+    return client.uri("/v2/" + name + "/manifests/" + reference);
+  }
+
+  private URI blobUri(Digest digest) {
+    return client.uri("/v2/" + name + "/blobs/" + digest);
+  }
+
+  private String display(String reference) {
+    return name + (isDigest(reference) ? "@" : ":") + reference;
+  }
+
+  private static boolean isDigest(String reference) {
+    if (reference.indexOf(':') < 0) {
+      return false;
+    }
+    Digest.parse(reference);
+    return true;
+  }
+
+  private static void verifyDigest(Digest want, byte[] bytes, String action) {
+    Digest got = Digest.sha256(bytes);
+    if (!want.algorithm().equals("sha256")) {
+      got =
+          new Digest(
+              want.algorithm(),
+              java.util.HexFormat.of().formatHex(want.newMessageDigest().digest(bytes)));
+    }
+    if (!got.equals(want)) {
+      throw new RegistryException(
+          0, null, action + ": got digest " + got + ", want " + want, null, false);
+    }
+  }
+
+  private static Digest parseDigestHeader(String value, String action) {
+    try {
+      return Digest.parse(value.trim());
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(
+          0, null, action + ": invalid Docker-Content-Digest header: " + e.getMessage(), e, false);
+    }
+  }
+
+  private static List<String> parseTags(byte[] body, String action) {
+    JsonNode tags;
+    try {
+      tags = JSON.readTree(body).path("tags");
+    } catch (IOException e) {
+      throw new RegistryException(0, null, action + ": invalid JSON in tag list", e, false);
+    }
+    List<String> result = new ArrayList<>();
+    for (JsonNode tag : tags) {
+      result.add(tag.asText());
+    }
+    return result;
+  }
+}

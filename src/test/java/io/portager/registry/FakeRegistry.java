@@ -1,0 +1,366 @@
+package io.portager.registry;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.portager.oci.Descriptor;
+import io.portager.oci.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory registry on 127.0.0.1 with scripted quirks: token auth, a missing
+ * Docker-Content-Digest, 429 answers, relative upload locations with a query, blob redirects to a
+ * second origin, Link paging and corrupt blobs. It stores uploaded blobs without checking their
+ * digest, so tests see what the client itself verifies.
+ */
+public final class FakeRegistry implements AutoCloseable {
+  public static final String USER = "alice";
+  public static final String PASSWORD = "s3cret-pass";
+
+  /** Requests as {@code METHOD path[?query]}, in arrival order. */
+  public final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+
+  public final List<String> tokenScopes = Collections.synchronizedList(new ArrayList<>());
+  public final List<String> tokenAuthorizations = Collections.synchronizedList(new ArrayList<>());
+  public final List<String> storageAuthorizations = Collections.synchronizedList(new ArrayList<>());
+  public final AtomicInteger tokenRequests = new AtomicInteger();
+
+  public final Map<Digest, byte[]> blobs = new ConcurrentHashMap<>();
+  public final Set<Digest> corruptBlobs = ConcurrentHashMap.newKeySet();
+
+  /** Statuses to answer the next requests whose path starts with the key, with Retry-After: 2. */
+  public final Map<String, List<Integer>> scriptedFailures = new ConcurrentHashMap<>();
+
+  public volatile boolean requireToken;
+  public volatile boolean requireBasicAtTokenEndpoint;
+  public volatile boolean omitManifestDigest;
+  public volatile boolean redirectBlobs;
+  public volatile int tagPageSize = 1000;
+  public volatile long tokenExpiresIn = 300;
+
+  private final Map<String, StoredManifest> manifests = new ConcurrentHashMap<>();
+  private final AtomicInteger uploads = new AtomicInteger();
+  private final HttpServer server;
+  private final HttpServer storage;
+
+  public FakeRegistry() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", this::handle);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.start();
+    storage = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    storage.createContext("/", this::handleStorage);
+    storage.setExecutor(Executors.newCachedThreadPool());
+    storage.start();
+  }
+
+  public String host() {
+    return "127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public RegistryEndpoint endpoint() {
+    return new RegistryEndpoint(host(), true, false);
+  }
+
+  /** Stores a blob and returns its descriptor. */
+  public Descriptor addBlob(String mediaType, byte[] content) {
+    Digest digest = Digest.sha256(content);
+    blobs.put(digest, content);
+    return new Descriptor(mediaType, digest, content.length);
+  }
+
+  /** Stores a manifest under its digest and, when {@code tag} is not null, under the tag. */
+  public Digest addManifest(String repository, String tag, String mediaType, byte[] content) {
+    Digest digest = Digest.sha256(content);
+    StoredManifest stored = new StoredManifest(mediaType, content);
+    manifests.put(repository + "@" + digest, stored);
+    if (tag != null) {
+      manifests.put(repository + ":" + tag, stored);
+    }
+    return digest;
+  }
+
+  public byte[] manifest(String repository, String reference) {
+    StoredManifest stored = manifests.get(key(repository, reference));
+    return stored == null ? null : stored.content();
+  }
+
+  /** Returns the writes (POST and PUT) among the requests, in order. */
+  public List<String> writes() {
+    synchronized (requests) {
+      return requests.stream().filter(r -> r.startsWith("POST ") || r.startsWith("PUT ")).toList();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    storage.stop(0);
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getRawPath();
+      String query = exchange.getRequestURI().getRawQuery();
+      String method = exchange.getRequestMethod();
+      requests.add(method + " " + path + (query == null ? "" : "?" + query));
+      byte[] body = exchange.getRequestBody().readAllBytes();
+
+      if (path.equals("/token")) {
+        token(exchange, query);
+        return;
+      }
+      if (scripted(exchange, path)) {
+        return;
+      }
+      if (requireToken && !authorized(exchange)) {
+        String scope = method.equals("GET") || method.equals("HEAD") ? "pull" : "pull,push";
+        exchange
+            .getResponseHeaders()
+            .set(
+                "WWW-Authenticate",
+                "Bearer realm=\"http://"
+                    + host()
+                    + "/token\",service=\"fake\",scope=\"repository:x:"
+                    + scope
+                    + "\"");
+        error(exchange, 401, "UNAUTHORIZED");
+        return;
+      }
+      route(exchange, method, path, query, body);
+    }
+  }
+
+  private void route(HttpExchange exchange, String method, String path, String query, byte[] body)
+      throws IOException {
+    if (path.contains("/manifests/")) {
+      manifestRequest(exchange, method, path, body);
+    } else if (path.endsWith("/blobs/uploads/") && method.equals("POST")) {
+      int id = uploads.incrementAndGet();
+      String name = path.substring("/v2/".length(), path.indexOf("/blobs/uploads/"));
+      // A relative location with session state in the query, as distribution sends it.
+      exchange
+          .getResponseHeaders()
+          .set("Location", "/v2/" + name + "/blobs/uploads/session-" + id + "?_state=s" + id);
+      send(exchange, 202, new byte[0]);
+    } else if (path.contains("/blobs/uploads/session-") && method.equals("PUT")) {
+      finishUpload(exchange, path, query, body);
+    } else if (path.contains("/blobs/")) {
+      blobRequest(exchange, method, path);
+    } else if (path.endsWith("/tags/list")) {
+      tags(exchange, path, query);
+    } else {
+      error(exchange, 404, "NAME_UNKNOWN");
+    }
+  }
+
+  private void manifestRequest(HttpExchange exchange, String method, String path, byte[] body)
+      throws IOException {
+    int at = path.indexOf("/manifests/");
+    String repository = path.substring("/v2/".length(), at);
+    String reference = path.substring(at + "/manifests/".length());
+    if (method.equals("PUT")) {
+      String type = exchange.getRequestHeaders().getFirst("Content-Type");
+      Digest digest =
+          addManifest(repository, reference.contains(":") ? null : reference, type, body);
+      exchange.getResponseHeaders().set("Docker-Content-Digest", digest.toString());
+      send(exchange, 201, new byte[0]);
+      return;
+    }
+    StoredManifest stored = manifests.get(key(repository, reference));
+    if (stored == null) {
+      error(exchange, 404, "MANIFEST_UNKNOWN");
+      return;
+    }
+    exchange.getResponseHeaders().set("Content-Type", stored.mediaType());
+    if (!omitManifestDigest) {
+      exchange
+          .getResponseHeaders()
+          .set("Docker-Content-Digest", Digest.sha256(stored.content()).toString());
+    }
+    send(exchange, 200, method.equals("HEAD") ? null : stored.content(), stored.content().length);
+  }
+
+  private void blobRequest(HttpExchange exchange, String method, String path) throws IOException {
+    Digest digest = Digest.parse(path.substring(path.lastIndexOf('/') + 1));
+    byte[] content = blobs.get(digest);
+    if (content == null) {
+      error(exchange, 404, "BLOB_UNKNOWN");
+      return;
+    }
+    if (method.equals("GET") && redirectBlobs) {
+      exchange
+          .getResponseHeaders()
+          .set(
+              "Location",
+              "http://127.0.0.1:"
+                  + storage.getAddress().getPort()
+                  + "/storage/"
+                  + digest.hex()
+                  + "?signature=abc");
+      send(exchange, 307, new byte[0]);
+      return;
+    }
+    send(exchange, 200, method.equals("HEAD") ? null : served(digest, content), content.length);
+  }
+
+  private void handleStorage(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      storageAuthorizations.add(authorization == null ? "none" : authorization);
+      String hex = exchange.getRequestURI().getPath().substring("/storage/".length());
+      Digest digest = new Digest("sha256", hex);
+      send(exchange, 200, served(digest, blobs.get(digest)));
+    }
+  }
+
+  private byte[] served(Digest digest, byte[] content) {
+    if (!corruptBlobs.contains(digest)) {
+      return content;
+    }
+    byte[] corrupt = content.clone();
+    corrupt[0] ^= 0x55;
+    return corrupt;
+  }
+
+  private void finishUpload(HttpExchange exchange, String path, String query, byte[] body)
+      throws IOException {
+    Map<String, String> parameters = parameters(query);
+    if (!parameters.containsKey("_state") || !parameters.containsKey("digest")) {
+      error(exchange, 400, "BLOB_UPLOAD_INVALID");
+      return;
+    }
+    blobs.put(Digest.parse(parameters.get("digest")), body);
+    send(exchange, 201, new byte[0]);
+  }
+
+  private void tags(HttpExchange exchange, String path, String query) throws IOException {
+    String repository = path.substring("/v2/".length(), path.indexOf("/tags/list"));
+    TreeSet<String> all = new TreeSet<>();
+    for (String key : manifests.keySet()) {
+      if (key.startsWith(repository + ":")) {
+        all.add(key.substring(repository.length() + 1));
+      }
+    }
+    String last = parameters(query).get("last");
+    List<String> page =
+        (last == null ? all : all.tailSet(last, false)).stream().limit(tagPageSize).toList();
+    if (!page.isEmpty() && all.last().compareTo(page.get(page.size() - 1)) > 0) {
+      String next = path + "?n=" + tagPageSize + "&last=" + page.get(page.size() - 1);
+      // Alternate between the relative form and the absolute form of the link.
+      String target = last == null ? next : "http://" + host() + next;
+      exchange.getResponseHeaders().set("Link", "<" + target + ">; rel=\"next\"");
+    }
+    String json =
+        "{\"name\":\""
+            + repository
+            + "\",\"tags\":["
+            + String.join(",", page.stream().map(t -> "\"" + t + "\"").toList())
+            + "]}";
+    send(exchange, 200, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void token(HttpExchange exchange, String query) throws IOException {
+    tokenRequests.incrementAndGet();
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    tokenAuthorizations.add(authorization == null ? "none" : authorization);
+    tokenScopes.add(parameters(query).get("scope"));
+    String want =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    if (requireBasicAtTokenEndpoint && !want.equals(authorization)) {
+      error(exchange, 401, "UNAUTHORIZED");
+      return;
+    }
+    String json =
+        "{\"access_token\":\"tok-"
+            + tokenRequests.get()
+            + "\",\"expires_in\":"
+            + tokenExpiresIn
+            + "}";
+    send(exchange, 200, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private boolean scripted(HttpExchange exchange, String path) throws IOException {
+    for (Map.Entry<String, List<Integer>> entry : scriptedFailures.entrySet()) {
+      List<Integer> statuses = entry.getValue();
+      synchronized (statuses) {
+        if (path.startsWith(entry.getKey()) && !statuses.isEmpty()) {
+          exchange.getResponseHeaders().set("Retry-After", "2");
+          error(exchange, statuses.remove(0), "TOOMANYREQUESTS");
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean authorized(HttpExchange exchange) {
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    return authorization != null && authorization.startsWith("Bearer tok-");
+  }
+
+  private static String key(String repository, String reference) {
+    return repository + (reference.contains(":") ? "@" : ":") + reference;
+  }
+
+  private static Map<String, String> parameters(String query) {
+    Map<String, String> result = new ConcurrentHashMap<>();
+    if (query == null) {
+      return result;
+    }
+    for (String pair : query.split("&")) {
+      int equals = pair.indexOf('=');
+      if (equals > 0) {
+        result.put(
+            pair.substring(0, equals),
+            URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return result;
+  }
+
+  private static void error(HttpExchange exchange, int status, String code) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    String json =
+        "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"scripted " + code + "\"}]}";
+    send(exchange, status, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+    send(exchange, status, body, body.length);
+  }
+
+  /** Sends {@code body}, or only headers with Content-Length {@code length} when body is null. */
+  private static void send(HttpExchange exchange, int status, byte[] body, long length)
+      throws IOException {
+    if (body == null) {
+      exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
+      exchange.sendResponseHeaders(status, -1);
+      return;
+    }
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    exchange.getResponseBody().write(body);
+  }
+
+  private record StoredManifest(String mediaType, byte[] content) {}
+
+  static byte[] readAll(InputStream in) throws IOException {
+    try (in) {
+      return in.readAllBytes();
+    }
+  }
+}
