@@ -112,7 +112,7 @@ public final class Crane {
     Tools.run(command);
   }
 
-  /** Removes the config directory, because its {@code config.json} holds a password. */
+  /** Removes the config directory, because its {@code config.json} contains a password. */
   private static void deleteConfig(Path config) {
     try (var files = Files.list(config)) {
       for (Path file : files.toList()) {

@@ -111,7 +111,7 @@ public final class OciRegistry implements AutoCloseable {
     return logFile;
   }
 
-  /** Returns how long the latest start took, until {@code /v2/} answered. */
+  /** Returns how long the latest start took, until {@code /v2/} returned 200 or 401. */
   public Duration lastStartDuration() {
     return lastStartDuration;
   }

@@ -39,7 +39,7 @@ import java.util.concurrent.Executors;
  * A bearer token server for registries in token auth mode, implementing the GET form of the Docker
  * token protocol ({@code GET /token?service=S&scope=repository:NAME:ACTIONS}).
  *
- * <p>A request with valid Basic credentials receives every {@code repository} scope it asks for. A
+ * <p>A request with valid Basic credentials receives every {@code repository} scope it requests. A
  * request without credentials receives a token with no access, so the registry answers it with 401.
  * A request with an unknown user or a wrong password gets 401 from this server.
  *
