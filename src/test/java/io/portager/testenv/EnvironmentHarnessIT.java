@@ -315,6 +315,19 @@ class EnvironmentHarnessIT {
     assertEquals(second.digest(), crane.digest(first.reference(), CREDENTIALS));
   }
 
+  @Test
+  void registryRestartKeepsContent() {
+    Fixtures.PushedImage pushed =
+        Fixtures.push(skopeo, tool, htpasswdRegistry3.host(), "restart/tool", "2.0", CREDENTIALS);
+    String host = htpasswdRegistry3.host();
+
+    htpasswdRegistry3.restart();
+    time("registry restart", htpasswdRegistry3.lastStartDuration());
+
+    assertEquals(host, htpasswdRegistry3.host());
+    assertEquals(pushed.digest(), skopeo.digest(pushed.reference(), CREDENTIALS));
+  }
+
   @ParameterizedTest(autoCloseArguments = false)
   @MethodSource("registries")
   void accessLogShowsPushWrites(OciRegistry registry) {

@@ -153,11 +153,24 @@ public final class KubeApiServer implements AutoCloseable {
             "--service-account-signing-key-file=" + directory.resolve("service-account.key"));
     process = ChildProcess.start("kube-apiserver", command, Map.of(), logFile);
     URI readyz = URI.create(url() + "/readyz");
-    process.awaitReady(
-        "GET " + readyz + " returned 200",
-        START_TIMEOUT,
-        () -> Files.exists(servingCertificate()) && Http.status(httpClient(), readyz) == 200);
+    process.awaitReady("GET " + readyz + " returned 200", START_TIMEOUT, () -> isReady(readyz));
     lastStartDuration = Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  /**
+   * Returns whether {@code /readyz} returns 200. A serving certificate that the apiserver is still
+   * writing fails to parse, which counts as not ready yet.
+   */
+  private boolean isReady(URI readyz) {
+    if (!Files.exists(servingCertificate())) {
+      return false;
+    }
+    try {
+      return Http.status(httpClient(), readyz) == 200;
+    } catch (IllegalStateException | UncheckedIOException e) {
+      httpClient = null;
+      return false;
+    }
   }
 
   private SSLContext sslContext() {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -108,7 +109,7 @@ public final class Skopeo {
         command
             .withArguments(source, destination)
             .withSecrets(sourceCredentials.password(), destinationCredentials.password())
-            .withTimeout(java.time.Duration.ofMinutes(5));
+            .withTimeout(Duration.ofMinutes(5));
     Tools.run(command);
   }
 
