@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -26,7 +29,10 @@ final class HttpWatchStream implements WatchStream {
     this.body = body;
     this.action = action;
     try {
-      JsonParser parser = json.getFactory().createParser(body);
+      // A parser over a Reader starts without reading. Over the InputStream, Jackson would read
+      // ahead to detect the encoding, and the API server sends nothing until the first event.
+      Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8);
+      JsonParser parser = json.getFactory().createParser(reader);
       this.values = json.readerFor(JsonNode.class).readValues(parser);
     } catch (IOException e) {
       closeQuietly();

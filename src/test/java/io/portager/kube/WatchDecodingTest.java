@@ -101,6 +101,19 @@ class WatchDecodingTest {
   }
 
   @Test
+  void watchReturnsBeforeFirstEvent() {
+    server.script(FakeApiServer.Response.stream(List.of("", ADDED), 2_000, 0));
+
+    long start = System.nanoTime();
+    try (WatchStream stream = client.watch(THINGS, "ns", "10", 30)) {
+      long openMillis = (System.nanoTime() - start) / 1_000_000;
+
+      assertTrue(openMillis < 1_500, "watch() blocked for " + openMillis + " ms");
+      assertInstanceOf(WatchEvent.Added.class, stream.next().orElseThrow());
+    }
+  }
+
+  @Test
   void emptyStreamEndsNormally() {
     server.script(FakeApiServer.Response.stream(List.of(), 0, 0));
 
