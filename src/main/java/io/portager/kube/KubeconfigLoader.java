@@ -103,6 +103,16 @@ final class KubeconfigLoader {
   }
 
   private URI server(String clusterName, JsonNode cluster) {
+    for (String field : List.of("proxy-url", "tls-server-name")) {
+      if (text(cluster, field) != null) {
+        throw invalid(
+            "cluster \""
+                + clusterName
+                + "\" sets "
+                + field
+                + ", which portager does not support; remove it and reach the server directly");
+      }
+    }
     String server = text(cluster, "server");
     if (server == null) {
       throw invalid("cluster \"" + clusterName + "\" has no server");

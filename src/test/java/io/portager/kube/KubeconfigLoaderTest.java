@@ -89,6 +89,8 @@ class KubeconfigLoaderTest {
         "invalid base64 | certificate-authority-data: '!!!' | certificate-authority-data is not valid base64",
         "insecure with CA | insecure-skip-tls-verify: true | sets both insecure-skip-tls-verify and a certificate authority",
         "missing CA file | certificate-authority: nope.crt | read ",
+        "proxy-url | proxy-url: 'http://127.0.0.1:3128' | sets proxy-url, which portager does not support",
+        "tls-server-name | tls-server-name: kubernetes | sets tls-server-name, which portager does not support",
         "missing tokenFile | tokenFile: nope | read token file ",
       })
   void rejectsInvalidKubeconfig(String name, String change, String expected) throws Exception {
@@ -245,7 +247,7 @@ class KubeconfigLoaderTest {
         return kubeconfig(cluster, user).replace("    " + key + ": dev\n", "    " + change + "\n");
       case "server":
         return kubeconfig("cluster: {" + change + "}", user);
-      case "certificate-authority-data", "certificate-authority":
+      case "certificate-authority-data", "certificate-authority", "proxy-url", "tls-server-name":
         return kubeconfig("cluster: {server: " + SERVER + ", " + change + "}", user);
       case "insecure-skip-tls-verify":
         return kubeconfig(
