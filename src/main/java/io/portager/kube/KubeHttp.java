@@ -137,15 +137,30 @@ final class KubeHttp {
     if (body != null) {
       builder.header("Content-Type", body.contentType());
     }
-    config.authorization().ifPresent(value -> builder.header("Authorization", value));
+    authorization(method, url).ifPresent(value -> builder.header("Authorization", value));
     return builder.build();
+  }
+
+  // A token file that vanished or emptied fails this request as "no response", which callers
+  // retry with backoff, because the kubelet may be about to write the rotated token.
+  private Optional<String> authorization(String method, String url) {
+    try {
+      return config.authorization();
+    } catch (KubeConfigException e) {
+      String message = StatusErrors.action(method, url) + ": read credentials: " + e.getMessage();
+      throw new KubeApiException(0, null, message, e);
+    }
   }
 
   // A rotated token file makes a 401 worth one more try; a static token would fail the same way.
   private boolean refreshedCredentials() {
     Optional<String> before = config.authorization();
     config.invalidateCredentials();
-    return !config.authorization().equals(before);
+    try {
+      return !config.authorization().equals(before);
+    } catch (KubeConfigException e) {
+      return false;
+    }
   }
 
   // The API server sends Retry-After in whole seconds. Without the header a 429 or 5xx is not

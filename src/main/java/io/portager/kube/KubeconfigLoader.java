@@ -224,9 +224,11 @@ final class KubeconfigLoader {
   }
 
   private Path resolve(String path) {
-    Path given = Path.of(path);
+    Path configured = Path.of(path);
     Path directory = file.toAbsolutePath().getParent();
-    return given.isAbsolute() || directory == null ? given : directory.resolve(given);
+    return configured.isAbsolute() || directory == null
+        ? configured
+        : directory.resolve(configured);
   }
 
   /** Finds the entry called {@code name} in a list such as {@code contexts} and unwraps it. */

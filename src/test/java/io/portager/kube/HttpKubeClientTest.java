@@ -193,6 +193,25 @@ class HttpKubeClientTest {
   }
 
   @Test
+  void missingTokenFileFailsAsNoResponse(@TempDir Path dir) throws Exception {
+    Path tokenPath = dir.resolve("token");
+    Files.writeString(tokenPath, "old-token");
+    TokenFile tokenFile = new TokenFile(tokenPath, new MutableClock(Instant.EPOCH));
+    KubeConfig config =
+        new KubeConfig(server.uri(), null, new Credentials.TokenFromFile(tokenFile), null, "test");
+    Files.delete(tokenPath);
+
+    KubeApiException error =
+        assertThrows(
+            KubeApiException.class,
+            () -> new HttpKubeClient(config, sleeper).get(THINGS, "ns", "t"));
+
+    assertEquals(0, error.code());
+    assertTrue(error.getMessage().contains("read token file " + tokenPath), error.getMessage());
+    assertEquals(0, server.requests().size());
+  }
+
+  @Test
   void staticToken401IsNotRetried() {
     server.script(FakeApiServer.Response.status(401, "Unauthorized", "Unauthorized"));
 
