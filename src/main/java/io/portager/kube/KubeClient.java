@@ -21,6 +21,15 @@ public interface KubeClient {
       ApiResource resource, String namespace, String resourceVersion, String continueToken);
 
   /**
+   * Lists every object with a consistent read, following {@code metadata.continue} across pages. An
+   * expired continue token (410) restarts the list from the first page a few times before the error
+   * is thrown. Watch from the returned resourceVersion to see every later change.
+   */
+  default ListResult listAll(ApiResource resource, String namespace) {
+    return ListPager.listAll(this, resource, namespace);
+  }
+
+  /**
    * Opens a watch from {@code resourceVersion} with bookmarks and the given server timeout. The
    * returned stream yields events until the server closes it; close it to stop early.
    */
