@@ -1,7 +1,90 @@
 package io.portager;
 
+import io.portager.config.OperatorConfig;
+import io.portager.imagesync.ImageSyncOperator;
+import io.portager.kube.HttpKubeClient;
+import io.portager.kube.KubeConfig;
+import io.portager.kube.KubeEventRecorder;
+import io.portager.log.Log;
+import io.portager.registry.Registries;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+
+/** Wires the operator from flags and runs it until SIGTERM or SIGINT. */
 public final class Main {
-  public static void main(String[] args) {
-    System.out.println("portager");
+  private static final Log LOG = Log.get("main");
+
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.print(OperatorConfig.usage());
+      return;
+    }
+    OperatorConfig config;
+    try {
+      config = OperatorConfig.parse(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("portager: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Clock clock = Clock.systemUTC();
+    Log.configure(
+        Log.Format.valueOf(config.logFormat().toUpperCase(Locale.ROOT)),
+        Log.Level.valueOf(config.logLevel().toUpperCase(Locale.ROOT)),
+        System.err,
+        clock);
+    run(config, clock);
+  }
+
+  private static void run(OperatorConfig config, Clock clock) throws InterruptedException {
+    KubeConfig kubeConfig;
+    try {
+      kubeConfig = KubeConfig.load(config.kubeconfig().isBlank() ? null : config.kubeconfig());
+    } catch (RuntimeException e) {
+      LOG.error("kubeconfig_failed", "error", e.getMessage());
+      System.exit(1);
+      return;
+    }
+    HttpKubeClient kube = new HttpKubeClient(kubeConfig);
+    KubeEventRecorder events =
+        new KubeEventRecorder(kube, clock, KubeEventRecorder.localHostname());
+    ImageSyncOperator operator =
+        new ImageSyncOperator(
+            kube,
+            events,
+            new Registries(clock),
+            new ImageSyncOperator.Settings(
+                config.namespace(),
+                config.workers(),
+                config.tagConcurrency(),
+                config.allowCrossNamespaceSecrets()),
+            clock);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(operator, stopped), "shutdown"));
+    LOG.info(
+        "operator_starting",
+        "server",
+        kubeConfig.server(),
+        "namespace",
+        config.namespace() == null ? "all" : config.namespace(),
+        "workers",
+        config.workers());
+    operator.start();
+    stopped.await();
+  }
+
+  private static void shutDown(ImageSyncOperator operator, CountDownLatch stopped) {
+    LOG.info("operator_stopping");
+    try {
+      operator.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stopped.countDown();
+    LOG.info("operator_stopped");
   }
 }
