@@ -408,7 +408,7 @@ class ImageSyncE2EIT {
                 "unreachable",
                 "@every 1h",
                 unreachable,
-                "token-registry",
+                null,
                 env.basicRegistry,
                 "basic-registry",
                 images)
