@@ -174,7 +174,7 @@ public final class ImageSyncReconciler implements Reconciler {
         "failed",
         failed,
         "next",
-        next);
+        RunReport.format(next));
     Instant wakeAt = retry != null && retry.retryAt().isBefore(next) ? retry.retryAt() : next;
     Duration delay = Duration.between(clock.instant(), wakeAt);
     return delay.isNegative() ? Duration.ZERO : delay;

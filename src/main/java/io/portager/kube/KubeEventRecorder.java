@@ -3,8 +3,8 @@ package io.portager.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portager.log.Log;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,7 +39,7 @@ public final class KubeEventRecorder implements EventRecorder {
 
   static final Duration DEDUP_WINDOW = Duration.ofMinutes(10);
 
-  private static final System.Logger LOG = System.getLogger(KubeEventRecorder.class.getName());
+  private static final Log LOG = Log.get("events");
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final KubeClient client;
@@ -89,12 +89,15 @@ public final class KubeEventRecorder implements EventRecorder {
       recordOrThrow(involvedObject, type, reason, truncate(message, MAX_MESSAGE_CHARS));
     } catch (RuntimeException e) {
       // Events are advisory: a failure must not fail the reconcile that produced them.
-      LOG.log(
-          Level.WARNING,
-          "event=event_record_failed namespace={0} object={1} reason={2} error={3}",
+      LOG.warn(
+          "event_record_failed",
+          "namespace",
           eventNamespace(involvedObject),
+          "object",
           objectName,
+          "reason",
           reason,
+          "error",
           String.valueOf(e.getMessage()));
     }
   }

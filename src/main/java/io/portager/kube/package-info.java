@@ -4,8 +4,8 @@
  * watch, create, update, status updates and patches ({@link io.portager.kube.HttpKubeClient}), and
  * core/v1 Events ({@link io.portager.kube.KubeEventRecorder}).
  *
- * <p>This package must not depend on any other Portager package, so that the controller runtime and
- * every reconciler can use it without a cycle. Its only library is Jackson.
+ * <p>This package depends on no other Portager package but {@code io.portager.log}, so that the
+ * controller runtime and every reconciler can use it without a cycle. Its only library is Jackson.
  *
  * <p>Known limits:
  *

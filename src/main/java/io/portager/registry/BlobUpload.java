@@ -1,9 +1,9 @@
 package io.portager.registry;
 
+import io.portager.log.Log;
 import io.portager.oci.Descriptor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest.BodyPublisher;
@@ -22,7 +22,7 @@ import java.util.Optional;
 final class BlobUpload {
   static final int MAX_ATTEMPTS = 3;
 
-  private static final System.Logger LOG = System.getLogger(BlobUpload.class.getName());
+  private static final Log LOG = Log.get("registry");
 
   private final HttpRepository destination;
   private final Repository source;
@@ -45,12 +45,15 @@ final class BlobUpload {
         if (!e.isRetryable() || attempt == MAX_ATTEMPTS) {
           throw e;
         }
-        LOG.log(
-            Level.WARNING,
-            "event=blob_upload_restart repository={0} digest={1} attempt={2} status={3}",
+        LOG.warn(
+            "blob_upload_restart",
+            "repository",
             destination.name(),
+            "digest",
             blob.digest(),
+            "attempt",
             attempt,
+            "status",
             e.status());
       }
     }

@@ -1,8 +1,8 @@
 package io.portager.registry;
 
+import io.portager.log.Log;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +20,7 @@ import java.util.Optional;
 final class Transport {
   static final int MAX_REDIRECTS = 5;
 
-  private static final System.Logger LOG = System.getLogger(Transport.class.getName());
+  private static final Log LOG = Log.get("registry");
 
   private final HttpClient http;
   private final RetryPolicy retryPolicy;
@@ -108,13 +108,17 @@ final class Transport {
   }
 
   private void pause(String action, Call call, int retry, Duration delay, String reason) {
-    LOG.log(
-        Level.WARNING,
-        "event=registry_retry action=\"{0}\" request=\"{1}\" reason={2} retry={3} delay_ms={4}",
+    LOG.warn(
+        "registry_retry",
+        "action",
         action,
+        "request",
         call.describe(),
+        "reason",
         reason,
+        "retry",
         retry + 1,
+        "delay_ms",
         delay.toMillis());
     try {
       sleeper.sleep(delay);

@@ -3,7 +3,7 @@
  * HEAD, GET and PUT, blob existence checks, streaming blob copies with digest verification, and tag
  * listing. One {@link io.portager.registry.RegistryClient} per endpoint uses one HttpClient.
  *
- * <p>Depends only on {@code io.portager.oci}.
+ * <p>Depends only on {@code io.portager.oci} and {@code io.portager.log}.
  *
  * <p>Known limits: uploads are monolithic (no chunked PATCH uploads and no cross-repository
  * mounts); abandoned upload sessions are not cancelled; no referrers API; the OAuth2 POST token

@@ -1,11 +1,11 @@
 package io.portager.sync;
 
+import io.portager.log.Log;
 import io.portager.oci.Descriptor;
 import io.portager.oci.Digest;
 import io.portager.oci.Manifest;
 import io.portager.registry.RegistryException;
 import io.portager.registry.Repository;
-import java.lang.System.Logger.Level;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +19,7 @@ public final class ImageCopier {
   /** Deepest nesting of indexes followed; real images nest one level, so this only stops loops. */
   static final int MAX_DEPTH = 8;
 
-  private static final System.Logger LOG = System.getLogger(ImageCopier.class.getName());
+  private static final Log LOG = Log.get("sync");
 
   /** Syncs {@code tag}; throws RegistryException when a request fails. */
   public TagResult sync(Repository source, Repository destination, String tag) {
@@ -49,16 +49,21 @@ public final class ImageCopier {
     destination.putManifest(tag, manifest);
     copy.manifestsPushed++;
 
-    LOG.log(
-        Level.INFO,
-        "event=tag_synced source={0} destination={1} tag={2} digest={3} blobs={4} bytes={5}"
-            + " manifests={6}",
+    LOG.debug(
+        "tag_pushed",
+        "source",
         location(source),
+        "destination",
         location(destination),
+        "tag",
         tag,
+        "digest",
         manifest.digest(),
+        "blobs",
         copy.blobsCopied,
+        "bytes",
         copy.bytesCopied,
+        "manifests",
         copy.manifestsPushed);
     return new TagResult(
         wanted.digest(), true, copy.blobsCopied, copy.bytesCopied, copy.manifestsPushed);

@@ -2,7 +2,8 @@
  * Copying one tag between repositories: compare manifest digests, then copy blobs, child manifests
  * by digest, and the tagged manifest last.
  *
- * <p>Depends on {@code io.portager.registry} and {@code io.portager.oci} only.
+ * <p>Depends on {@code io.portager.registry}, {@code io.portager.oci} and {@code io.portager.log}
+ * only.
  *
  * <p>Known limits: copies run sequentially within one tag; referrers (signatures, SBOMs) of the
  * image are not copied; foreign and non-distributable layers are skipped on purpose.
