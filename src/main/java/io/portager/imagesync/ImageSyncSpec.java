@@ -18,6 +18,7 @@ public record ImageSyncSpec(
     Destination destination,
     List<Image> images,
     Boolean createDestinationRepos,
+    Referrers referrers,
     JsonNode validation) {
 
   /** A Secret by name, with a namespace that defaults to the ImageSync's. */
@@ -42,5 +43,16 @@ public record ImageSyncSpec(
 
   /** One source repository with explicit tags or a semver constraint. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Image(String name, List<String> tags, String semver, Integer maxTags) {}
+  public record Image(
+      String name,
+      List<String> tags,
+      String semver,
+      Integer maxTags,
+      List<String> includeTags,
+      List<String> excludeTags,
+      List<String> platforms) {}
+
+  /** Copying of referrers (signatures, SBOMs, attestations) with each image; off by default. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Referrers(Boolean enabled, List<String> artifactTypes) {}
 }

@@ -142,6 +142,9 @@ record RunReport(
           outcome.job().tag(),
           true,
           outcome.result().sourceDigest().toString(),
+          null,
+          null,
+          null,
           format(finished),
           null,
           null,
@@ -152,6 +155,9 @@ record RunReport(
         outcome.job().tag(),
         false,
         previous == null ? null : previous.sourceDigest(),
+        previous == null ? null : previous.destinationDigest(),
+        previous == null ? null : previous.platforms(),
+        null,
         previous == null ? null : previous.lastSyncTime(),
         truncate(outcome.error()),
         null,
@@ -185,8 +191,7 @@ record RunReport(
         + upToDate()
         + " already up to date, "
         + failed()
-        + " failed; next sync at "
-        + format(next);
+        + " failed";
   }
 
   private String source(TagOutcome outcome) {
