@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Runs reconciles: an informer feeds keys into a work queue and a fixed number of worker threads
- * take keys from it. A reconcile that throws is retried with the queue's per-key backoff; one that
+ * take keys from it. A reconcile that throws is retried with the queue's per-key backoff. One that
  * returns a delay is queued again after it, which is how schedules are kept.
  */
 public final class Controller {

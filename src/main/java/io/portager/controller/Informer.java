@@ -21,11 +21,11 @@ import java.util.function.Consumer;
 /**
  * A cache of one resource's objects kept current by list-then-watch: list every page, then watch
  * from the list's resourceVersion with bookmarks. A watch that ends normally resumes from the last
- * resourceVersion seen; a 410 Gone (an HTTP status or an ERROR event) relists; other failures retry
+ * resourceVersion seen; a 410 Gone (an HTTP status or an ERROR event) relists. Other failures retry
  * with backoff from 800 ms doubling to 30 s, like client-go's reflector.
  *
- * <p>The cache map is concurrent; {@code resourceVersion} and {@code synced} are written only by
- * the informer thread.
+ * <p>The cache map is concurrent, and {@code resourceVersion} and {@code synced} are written only
+ * by the informer thread.
  */
 public final class Informer implements Runnable {
   private static final Log LOG = Log.get("informer");

@@ -18,7 +18,7 @@ import java.util.Set;
  * time, and failures back off per key.
  *
  * <p>All state is guarded by {@code this}. Invariants: {@code queue} holds each key at most once
- * and only keys in {@code dirty}; a key in {@code processing} is not in {@code queue}.
+ * and only keys in {@code dirty}, and a key in {@code processing} is not in {@code queue}.
  */
 public final class WorkQueue {
   private final Clock clock;

@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  * conditions and Events. A failed tag is retried with backoff from 10 s doubling to 5 min, never
  * past the next scheduled run, and a retry runs only the tags that failed.
  *
- * <p>The only mutable state is {@code retries}, a concurrent map from key to retry state; the work
+ * <p>The only mutable state is {@code retries}, a concurrent map from key to retry state. The work
  * queue guarantees that one key is never reconciled by two workers at once.
  */
 public final class ImageSyncReconciler implements Reconciler {

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The spec of an ImageSync as written by users, field-compatible with the Go Portager's {@code
- * portager.portager.io/v1alpha1}. Absent fields are null; {@link SpecValidator} checks what the CRD
- * schema cannot.
+ * portager.portager.io/v1alpha1}. Absent fields are null, and {@link SpecValidator} checks what the
+ * CRD schema cannot.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -82,7 +82,8 @@ final class SpecValidator {
       }
       case "anonymous" -> {}
       case "ecr", "gar" ->
-          // TODO: ECR and GAR credentials are not implemented yet; only secret and anonymous work.
+          // TODO: ECR and GAR credentials are not implemented yet, so only secret and anonymous
+          // work.
           throw new InvalidSpecException(
               "UnsupportedAuthMethod",
               "spec.destination.auth.method "
