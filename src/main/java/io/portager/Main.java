@@ -1,6 +1,7 @@
 package io.portager;
 
 import io.portager.config.OperatorConfig;
+import io.portager.controller.LeaderElector;
 import io.portager.imagesync.ImageSyncOperator;
 import io.portager.kube.HttpKubeClient;
 import io.portager.kube.KubeConfig;
@@ -10,6 +11,7 @@ import io.portager.registry.Registries;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 
 /** Wires the operator from flags and runs it until SIGTERM or SIGINT. */
@@ -52,6 +54,14 @@ public final class Main {
     HttpKubeClient kube = new HttpKubeClient(kubeConfig);
     KubeEventRecorder events =
         new KubeEventRecorder(kube, clock, KubeEventRecorder.localHostname());
+    LeaderElector.Settings election;
+    try {
+      election = leaderElection(config, kubeConfig);
+    } catch (IllegalArgumentException e) {
+      System.err.println("portager: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     ImageSyncOperator operator =
         new ImageSyncOperator(
             kube,
@@ -61,7 +71,8 @@ public final class Main {
                 config.namespace(),
                 config.workers(),
                 config.tagConcurrency(),
-                config.allowCrossNamespaceSecrets()),
+                config.allowCrossNamespaceSecrets(),
+                election),
             clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(operator, stopped), "shutdown"));
@@ -75,6 +86,25 @@ public final class Main {
         config.workers());
     operator.start();
     stopped.await();
+  }
+
+  private static LeaderElector.Settings leaderElection(
+      OperatorConfig config, KubeConfig kubeConfig) {
+    if (!config.leaderElect()) {
+      return null;
+    }
+    String namespace =
+        config.leaderElectionNamespace().isBlank()
+            ? kubeConfig.namespace().orElse("default")
+            : config.leaderElectionNamespace();
+    String identity = KubeEventRecorder.localHostname() + "_" + UUID.randomUUID();
+    return new LeaderElector.Settings(
+        namespace,
+        config.leaderElectionId(),
+        identity,
+        config.leaseDuration(),
+        config.renewDeadline(),
+        config.retryPeriod());
   }
 
   private static void shutDown(ImageSyncOperator operator, CountDownLatch stopped) {

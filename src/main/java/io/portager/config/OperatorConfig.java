@@ -1,5 +1,6 @@
 package io.portager.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +17,13 @@ public record OperatorConfig(
     int tagConcurrency,
     boolean allowCrossNamespaceSecrets,
     String logFormat,
-    String logLevel) {
+    String logLevel,
+    boolean leaderElect,
+    String leaderElectionNamespace,
+    String leaderElectionId,
+    Duration leaseDuration,
+    Duration renewDeadline,
+    Duration retryPeriod) {
 
   /** One flag: its name, environment variable, default and help text. */
   private record Flag(String name, String defaultValue, String help, boolean isSwitch) {
@@ -43,7 +50,30 @@ public record OperatorConfig(
               "let an ImageSync use a Secret from another namespace",
               true),
           new Flag("log-format", "logfmt", "log line format: logfmt or json", false),
-          new Flag("log-level", "info", "lowest level logged: debug, info, warn or error", false));
+          new Flag("log-level", "info", "lowest level logged: debug, info, warn or error", false),
+          new Flag(
+              "leader-elect",
+              "false",
+              "run leader election on a Lease so only one replica reconciles",
+              true),
+          new Flag(
+              "leader-election-namespace",
+              "",
+              "namespace of the Lease; empty uses the pod's namespace, else default",
+              false),
+          new Flag("leader-election-id", "portager-leader", "name of the Lease", false),
+          new Flag(
+              "lease-duration",
+              "15s",
+              "how long a Lease stays valid without renewal (ms, s or m)",
+              false),
+          new Flag(
+              "renew-deadline",
+              "10s",
+              "how long the leader keeps trying to renew before it stops working",
+              false),
+          new Flag(
+              "retry-period", "2s", "how often candidates and the leader try the Lease", false));
 
   /** Parses flags; throws IllegalArgumentException with a message that names the bad flag. */
   public static OperatorConfig parse(String[] args, Map<String, String> env) {
@@ -83,7 +113,39 @@ public record OperatorConfig(
         positive("tag-concurrency", values.get("tag-concurrency")),
         bool("allow-cross-namespace-secrets", values.get("allow-cross-namespace-secrets")),
         oneOf("log-format", values.get("log-format"), "logfmt", "json"),
-        oneOf("log-level", values.get("log-level"), "debug", "info", "warn", "error"));
+        oneOf("log-level", values.get("log-level"), "debug", "info", "warn", "error"),
+        bool("leader-elect", values.get("leader-elect")),
+        values.get("leader-election-namespace"),
+        values.get("leader-election-id"),
+        duration("lease-duration", values.get("lease-duration")),
+        duration("renew-deadline", values.get("renew-deadline")),
+        duration("retry-period", values.get("retry-period")));
+  }
+
+  private static Duration duration(String name, String value) {
+    String text = value.trim();
+    try {
+      if (text.endsWith("ms")) {
+        return positive(Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2))));
+      }
+      if (text.endsWith("s")) {
+        return positive(Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1))));
+      }
+      if (text.endsWith("m")) {
+        return positive(Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1))));
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "invalid --" + name + " \"" + value + "\": use a whole number with ms, s or m, like 15s");
+  }
+
+  private static Duration positive(Duration duration) {
+    if (duration.isNegative() || duration.isZero()) {
+      throw new NumberFormatException("not positive");
+    }
+    return duration;
   }
 
   /** Returns the help text listing every flag with its variable and default. */

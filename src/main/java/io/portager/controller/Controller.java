@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs reconciles: an informer feeds keys into a work queue and a fixed number of worker threads
@@ -19,13 +20,24 @@ public final class Controller {
   private final WorkQueue queue;
   private final Reconciler reconciler;
   private final int workers;
+  private final BooleanSupplier mayWork;
   private final List<Thread> threads = new ArrayList<>();
 
-  public Controller(Informer informer, WorkQueue queue, Reconciler reconciler, int workers) {
+  /**
+   * Creates a controller whose workers take keys only while {@code mayWork} is true, which is how a
+   * replica that is not the leader keeps its cache warm without reconciling.
+   */
+  public Controller(
+      Informer informer,
+      WorkQueue queue,
+      Reconciler reconciler,
+      int workers,
+      BooleanSupplier mayWork) {
     this.informer = informer;
     this.queue = queue;
     this.reconciler = reconciler;
     this.workers = workers;
+    this.mayWork = mayWork;
   }
 
   /** Starts the informer thread and the workers, which wait for the first list. */
@@ -59,12 +71,28 @@ public final class Controller {
     try {
       waitForSync();
       Optional<String> key;
-      while ((key = queue.get()).isPresent()) {
-        process(key.get());
+      while (awaitPermission() && (key = queue.get()).isPresent()) {
+        if (mayWork.getAsBoolean()) {
+          process(key.get());
+        } else {
+          // Leadership was lost while this worker waited for a key: leave it for later.
+          queue.done(key.get());
+          queue.addAfter(key.get(), Duration.ofSeconds(1));
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private boolean awaitPermission() throws InterruptedException {
+    while (!mayWork.getAsBoolean()) {
+      if (queue.isShutDown()) {
+        return false;
+      }
+      Thread.sleep(100);
+    }
+    return true;
   }
 
   private void waitForSync() throws InterruptedException {

@@ -160,6 +160,10 @@ public final class WorkQueue {
     return queue.size();
   }
 
+  public synchronized boolean isShutDown() {
+    return shuttingDown;
+  }
+
   /** Stops handing out keys; blocked {@link #get} calls return empty. */
   public synchronized void shutDown() {
     shuttingDown = true;

@@ -2,6 +2,7 @@ package io.portager.imagesync;
 
 import io.portager.controller.Controller;
 import io.portager.controller.Informer;
+import io.portager.controller.LeaderElector;
 import io.portager.controller.WorkQueue;
 import io.portager.kube.EventRecorder;
 import io.portager.kube.KubeClient;
@@ -21,10 +22,18 @@ public final class ImageSyncOperator implements AutoCloseable {
   private final Controller controller;
   private final Informer informer;
   private final ExecutorService tagPool;
+  private final LeaderElector elector;
 
-  /** Settings of one operator process. {@code namespace} null watches all namespaces. */
+  /**
+   * Settings of one operator process. A null {@code namespace} watches all namespaces, and a null
+   * {@code leaderElection} runs without election, reconciling at once.
+   */
   public record Settings(
-      String namespace, int workers, int tagConcurrency, boolean allowCrossNamespaceSecrets) {}
+      String namespace,
+      int workers,
+      int tagConcurrency,
+      boolean allowCrossNamespaceSecrets,
+      LeaderElector.Settings leaderElection) {}
 
   public ImageSyncOperator(
       KubeClient kube,
@@ -40,7 +49,27 @@ public final class ImageSyncOperator implements AutoCloseable {
     SyncRunner runner = new SyncRunner(registries, new ImageCopier(), tagPool);
     ImageSyncReconciler reconciler =
         new ImageSyncReconciler(kube, events, credentials, runner, clock);
-    this.controller = new Controller(informer, queue, reconciler, settings.workers());
+    this.elector =
+        settings.leaderElection() == null
+            ? null
+            : new LeaderElector(
+                kube,
+                settings.leaderElection(),
+                clock,
+                new LeaderElector.Listener() {
+                  @Override
+                  public void startedLeading() {}
+
+                  @Override
+                  public void stoppedLeading() {}
+                });
+    this.controller =
+        new Controller(
+            informer,
+            queue,
+            reconciler,
+            settings.workers(),
+            elector == null ? () -> true : elector::isLeader);
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads() {
@@ -52,7 +81,17 @@ public final class ImageSyncOperator implements AutoCloseable {
   }
 
   public void start() {
+    if (elector != null) {
+      Thread election = new Thread(elector, "leader-election");
+      election.setDaemon(true);
+      election.start();
+    }
     controller.start();
+  }
+
+  /** True when this replica may reconcile: it leads, or election is off. */
+  public boolean isLeader() {
+    return elector == null || elector.isLeader();
   }
 
   /** True once the informer has listed every ImageSync. */
@@ -60,11 +99,29 @@ public final class ImageSyncOperator implements AutoCloseable {
     return informer.hasSynced();
   }
 
+  /**
+   * Stops at once without waiting for reconciles or releasing the Lease, as a killed process would;
+   * other replicas take over when the Lease expires. For tests of failover.
+   */
+  public void abandon() throws InterruptedException {
+    if (elector != null) {
+      elector.stop();
+    }
+    controller.stop(Duration.ZERO);
+    tagPool.shutdownNow();
+  }
+
   /** Stops new work and waits up to 30 s for reconciles in flight. */
   @Override
   public void close() throws InterruptedException {
+    if (elector != null) {
+      elector.stop();
+    }
     controller.stop(Duration.ofSeconds(30));
     tagPool.shutdown();
     tagPool.awaitTermination(30, TimeUnit.SECONDS);
+    if (elector != null) {
+      elector.release();
+    }
   }
 }

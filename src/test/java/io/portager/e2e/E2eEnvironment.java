@@ -118,7 +118,7 @@ final class E2eEnvironment {
             kube,
             new KubeEventRecorder(kube, Clock.systemUTC(), "e2e"),
             new Registries(Clock.systemUTC()),
-            new ImageSyncOperator.Settings(null, 2, 4, false),
+            new ImageSyncOperator.Settings(null, 2, 4, false, null),
             Clock.systemUTC());
     started.start();
     return started;
