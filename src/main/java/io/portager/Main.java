@@ -2,6 +2,7 @@ package io.portager;
 
 import io.portager.config.OperatorConfig;
 import io.portager.controller.LeaderElector;
+import io.portager.health.HealthServer;
 import io.portager.imagesync.ImageSyncOperator;
 import io.portager.kube.HttpKubeClient;
 import io.portager.kube.KubeConfig;
@@ -75,7 +76,10 @@ public final class Main {
                 election),
             clock);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(operator, stopped), "shutdown"));
+    HealthServer health =
+        new HealthServer(config.healthAddress(), () -> stopped.getCount() > 0, operator::hasSynced);
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> shutDown(operator, health, stopped), "shutdown"));
     LOG.info(
         "operator_starting",
         "server",
@@ -107,8 +111,10 @@ public final class Main {
         config.retryPeriod());
   }
 
-  private static void shutDown(ImageSyncOperator operator, CountDownLatch stopped) {
+  private static void shutDown(
+      ImageSyncOperator operator, HealthServer health, CountDownLatch stopped) {
     LOG.info("operator_stopping");
+    health.close();
     try {
       operator.close();
     } catch (InterruptedException e) {

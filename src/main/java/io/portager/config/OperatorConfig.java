@@ -1,5 +1,6 @@
 package io.portager.config;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +24,8 @@ public record OperatorConfig(
     String leaderElectionId,
     Duration leaseDuration,
     Duration renewDeadline,
-    Duration retryPeriod) {
+    Duration retryPeriod,
+    InetSocketAddress healthAddress) {
 
   /** One flag: its name, environment variable, default and help text. */
   private record Flag(String name, String defaultValue, String help, boolean isSwitch) {
@@ -73,7 +75,12 @@ public record OperatorConfig(
               "how long the leader keeps trying to renew before it stops working",
               false),
           new Flag(
-              "retry-period", "2s", "how often candidates and the leader try the Lease", false));
+              "retry-period", "2s", "how often candidates and the leader try the Lease", false),
+          new Flag(
+              "health-address",
+              ":8081",
+              "host:port for /healthz and /readyz; an empty host listens on all interfaces",
+              false));
 
   /** Parses flags; throws IllegalArgumentException with a message that names the bad flag. */
   public static OperatorConfig parse(String[] args, Map<String, String> env) {
@@ -119,7 +126,26 @@ public record OperatorConfig(
         values.get("leader-election-id"),
         duration("lease-duration", values.get("lease-duration")),
         duration("renew-deadline", values.get("renew-deadline")),
-        duration("retry-period", values.get("retry-period")));
+        duration("retry-period", values.get("retry-period")),
+        address("health-address", values.get("health-address")));
+  }
+
+  private static InetSocketAddress address(String name, String value) {
+    String text = value.trim();
+    int colon = text.lastIndexOf(':');
+    try {
+      if (colon >= 0) {
+        int port = Integer.parseInt(text.substring(colon + 1));
+        String host = text.substring(0, colon).replace("[", "").replace("]", "");
+        if (port >= 0 && port <= 65535) {
+          return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+        }
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "invalid --" + name + " \"" + value + "\": use host:port or :port, like :8081");
   }
 
   private static Duration duration(String name, String value) {

@@ -1,0 +1,73 @@
+package io.portager.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OperatorConfigTest {
+  @Test
+  void defaultsApplyWithoutFlags() {
+    OperatorConfig config = OperatorConfig.parse(new String[0], Map.of());
+
+    assertEquals("", config.kubeconfig());
+    assertNull(config.namespace());
+    assertEquals(2, config.workers());
+    assertEquals(4, config.tagConcurrency());
+    assertFalse(config.allowCrossNamespaceSecrets());
+    assertFalse(config.leaderElect());
+    assertEquals(Duration.ofSeconds(15), config.leaseDuration());
+    assertEquals(8081, config.healthAddress().getPort());
+  }
+
+  @Test
+  void flagsWinOverEnvironment() {
+    OperatorConfig config =
+        OperatorConfig.parse(
+            new String[] {"--workers", "5", "--namespace=team-a", "--leader-elect"},
+            Map.of("PORTAGER_WORKERS", "3", "PORTAGER_TAG_CONCURRENCY", "8"));
+
+    assertEquals(5, config.workers());
+    assertEquals(8, config.tagConcurrency());
+    assertEquals("team-a", config.namespace());
+    assertTrue(config.leaderElect());
+  }
+
+  @Test
+  void healthAddressWithHost() {
+    OperatorConfig config =
+        OperatorConfig.parse(new String[] {"--health-address", "127.0.0.1:0"}, Map.of());
+
+    assertEquals("127.0.0.1", config.healthAddress().getHostString());
+    assertEquals(0, config.healthAddress().getPort());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--workers 0|invalid --workers \"0\"",
+        "--workers x|invalid --workers",
+        "--log-format xml|use one of logfmt, json",
+        "--lease-duration 15|use a whole number with ms, s or m",
+        "--health-address 8081|use host:port",
+        "--unknown 1|unknown flag --unknown",
+        "stray|unexpected argument",
+        "--workers|needs a value",
+        "--allow-cross-namespace-secrets=maybe|use true or false",
+      })
+  void rejectsBadFlags(String args, String fragment) {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> OperatorConfig.parse(args.split(" "), Map.of()));
+
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+}
