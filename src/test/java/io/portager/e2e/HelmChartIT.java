@@ -1,0 +1,167 @@
+package io.portager.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portager.testenv.Command;
+import io.portager.testenv.CommandResult;
+import io.portager.testenv.ControlPlane;
+import io.portager.testenv.RunDirectory;
+import io.portager.testenv.Tools;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks the Helm chart with helm built from Go modules against a real kube-apiserver: lint,
+ * template plus server-side validation of every rendered object, and an install whose objects are
+ * then read back.
+ */
+class HelmChartIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path CHART = Path.of("chart/portager").toAbsolutePath();
+  private static RunDirectory run;
+  private static ControlPlane controlPlane;
+
+  @BeforeAll
+  static void start() {
+    run = RunDirectory.create("helm");
+    controlPlane = ControlPlane.start(run);
+  }
+
+  @AfterAll
+  static void stop() {
+    controlPlane.close();
+  }
+
+  private static CommandResult helm(String... arguments) {
+    List<String> all = new ArrayList<>(List.of(arguments));
+    all.add("--kubeconfig");
+    all.add(controlPlane.kubeconfig().toString());
+    Path home = run.directory("helm-home");
+    return Tools.execute(
+        Command.of(Tools.find("helm"), all.toArray(String[]::new))
+            .withEnvironment("HELM_CACHE_HOME", home.resolve("cache").toString())
+            .withEnvironment("HELM_CONFIG_HOME", home.resolve("config").toString())
+            .withEnvironment("HELM_DATA_HOME", home.resolve("data").toString()));
+  }
+
+  @Test
+  void lintPasses() {
+    CommandResult lint = helm("lint", CHART.toString(), "--strict");
+
+    assertEquals(0, lint.exitCode(), lint.stdout() + lint.stderr());
+  }
+
+  @Test
+  void renderedObjectsPassServerValidation() throws Exception {
+    controlPlane.kubectl("create", "namespace", "render-check");
+    CommandResult template =
+        helm(
+            "template",
+            "portager",
+            CHART.toString(),
+            "--namespace",
+            "render-check",
+            "--set",
+            "metrics.enabled=true",
+            "--set",
+            "podDisruptionBudget.enabled=true",
+            "--set",
+            "networkPolicy.enabled=true",
+            "--set",
+            "caBundle.inline=PEM",
+            "--set",
+            "aws.credentials.accessKeyId=id",
+            "--set",
+            "aws.credentials.secretAccessKey=key",
+            "--include-crds");
+    assertEquals(0, template.exitCode(), template.stderr());
+    Path rendered = run.directory("helm").resolve("rendered.yaml");
+    Files.writeString(rendered, template.stdout());
+
+    CommandResult apply =
+        controlPlane.kubectlResult(
+            "apply", "--server-side", "--dry-run=server", "-f", rendered.toString());
+
+    assertEquals(0, apply.exitCode(), apply.stderr());
+    for (String kind :
+        List.of(
+            "deployment.apps",
+            "clusterrole.rbac",
+            "networkpolicy",
+            "poddisruptionbudget",
+            "service/",
+            "configmap/",
+            "secret/",
+            "customresourcedefinition")) {
+      assertTrue(apply.stdout().contains(kind), kind + " missing from: " + apply.stdout());
+    }
+  }
+
+  @Test
+  void installCreatesObjects() throws Exception {
+    CommandResult install =
+        helm(
+            "install",
+            "portager",
+            CHART.toString(),
+            "--namespace",
+            "portager-system",
+            "--create-namespace",
+            "--set",
+            "replicaCount=2");
+    assertEquals(0, install.exitCode(), install.stdout() + install.stderr());
+
+    JsonNode deployment =
+        JSON.readTree(
+            controlPlane.kubectl(
+                "get", "deployment", "portager", "-n", "portager-system", "-o", "json"));
+    JsonNode container =
+        deployment.path("spec").path("template").path("spec").path("containers").get(0);
+    JsonNode security = container.path("securityContext");
+    assertEquals(2, deployment.path("spec").path("replicas").asInt());
+    assertTrue(security.path("readOnlyRootFilesystem").asBoolean());
+    assertEquals(false, security.path("allowPrivilegeEscalation").asBoolean(true));
+    assertEquals("ALL", security.path("capabilities").path("drop").get(0).asText());
+    assertEquals("RuntimeDefault", security.path("seccompProfile").path("type").asText());
+    assertTrue(
+        deployment
+            .path("spec")
+            .path("template")
+            .path("spec")
+            .path("securityContext")
+            .path("runAsNonRoot")
+            .asBoolean());
+    assertEquals("/readyz", container.path("readinessProbe").path("httpGet").path("path").asText());
+    assertTrue(container.path("args").toString().contains("--leader-elect"));
+    controlPlane.kubectl("get", "crd", "imagesyncs.portager.portager.io");
+    controlPlane.kubectl("get", "clusterrole", "portager");
+    controlPlane.kubectl("get", "role", "portager-leader-election", "-n", "portager-system");
+    controlPlane.kubectl("get", "serviceaccount", "portager", "-n", "portager-system");
+    String canList =
+        controlPlane.kubectl(
+            "auth",
+            "can-i",
+            "list",
+            "imagesyncs.portager.portager.io",
+            "--as",
+            "system:serviceaccount:portager-system:portager");
+    assertEquals("yes", canList.trim());
+    CommandResult cannotDelete =
+        controlPlane.kubectlResult(
+            "auth",
+            "can-i",
+            "delete",
+            "secrets",
+            "--as",
+            "system:serviceaccount:portager-system:portager");
+    assertEquals("no", cannotDelete.stdout().trim());
+  }
+}
