@@ -48,7 +48,8 @@ public final class ImageSyncOperator implements AutoCloseable {
         new CredentialResolver(kube, settings.allowCrossNamespaceSecrets());
     SyncRunner runner = new SyncRunner(registries, new ImageCopier(), tagPool);
     ImageSyncReconciler reconciler =
-        new ImageSyncReconciler(kube, events, credentials, runner, clock);
+        new ImageSyncReconciler(
+            kube, events, credentials, runner, new TagResolver(registries), clock);
     this.elector =
         settings.leaderElection() == null
             ? null

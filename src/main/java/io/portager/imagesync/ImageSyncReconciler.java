@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portager.controller.Informer;
 import io.portager.controller.Reconciler;
 import io.portager.imagesync.ImageSyncStatus.Condition;
 import io.portager.kube.EventRecorder;
@@ -15,11 +16,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -40,9 +44,11 @@ public final class ImageSyncReconciler implements Reconciler {
   private final EventRecorder events;
   private final CredentialResolver credentials;
   private final SyncRunner runner;
+  private final TagResolver resolver;
   private final Clock clock;
   private final ObjectMapper mapper = new ObjectMapper();
   private final Map<String, RetryState> retries = new ConcurrentHashMap<>();
+  private final Map<String, Memory> memory = new ConcurrentHashMap<>();
 
   private enum Trigger {
     SPEC_CHANGED,
@@ -54,16 +60,25 @@ public final class ImageSyncReconciler implements Reconciler {
 
   private record RetryState(int attempts, Instant retryAt) {}
 
+  /**
+   * What the last run of a key knows that the informer cache may not show yet: the object's uid,
+   * the resourceVersions it read or wrote itself, and the next run time. A cached object at one of
+   * those versions is older than this knowledge, so it must not trigger another sync.
+   */
+  private record Memory(String uid, Set<String> versions, Instant next) {}
+
   ImageSyncReconciler(
       KubeClient kube,
       EventRecorder events,
       CredentialResolver credentials,
       SyncRunner runner,
+      TagResolver resolver,
       Clock clock) {
     this.kube = kube;
     this.events = events;
     this.credentials = credentials;
     this.runner = runner;
+    this.resolver = resolver;
     this.clock = clock;
   }
 
@@ -71,9 +86,20 @@ public final class ImageSyncReconciler implements Reconciler {
   public Optional<Duration> reconcile(String key, Optional<ObjectNode> cached) {
     if (cached.isEmpty() || cached.get().path("metadata").has("deletionTimestamp")) {
       retries.remove(key);
+      memory.remove(key);
       return Optional.empty();
     }
     ObjectNode object = cached.get();
+    Memory known = memory.get(key);
+    if (known != null && !known.uid().equals(object.path("metadata").path("uid").asText())) {
+      // Deleted and created again under the same name: nothing carries over.
+      retries.remove(key);
+      memory.remove(key);
+      known = null;
+    }
+    if (known != null && known.versions().contains(resourceVersion(object))) {
+      return Optional.of(untilNextRun(key, known.next(), clock.instant()));
+    }
     long generation = object.path("metadata").path("generation").asLong();
     ImageSyncStatus status = readStatus(object);
     SyncPlan plan;
@@ -86,11 +112,10 @@ public final class ImageSyncReconciler implements Reconciler {
     Instant now = clock.instant();
     Trigger trigger = trigger(key, object, status, generation, now);
     if (trigger == Trigger.NONE) {
-      return Optional.of(untilNextRun(key, status, now));
+      return Optional.of(untilNextRun(key, Instant.parse(status.nextSyncTime()), now));
     }
-    List<SyncPlan.TagJob> jobs = trigger == Trigger.RETRY ? failedJobs(plan, status) : plan.jobs();
-    LOG.info("sync_started", "imagesync", key, "trigger", trigger, "tags", jobs.size());
-    return Optional.of(sync(key, object, plan, jobs.isEmpty() ? plan.jobs() : jobs, generation));
+    LOG.info("sync_started", "imagesync", key, "trigger", trigger);
+    return Optional.of(sync(key, object, plan, trigger, status, generation));
   }
 
   private Trigger trigger(
@@ -118,8 +143,8 @@ public final class ImageSyncReconciler implements Reconciler {
     return Trigger.NONE;
   }
 
-  private Duration untilNextRun(String key, ImageSyncStatus status, Instant now) {
-    Instant next = Instant.parse(status.nextSyncTime());
+  private Duration untilNextRun(String key, Instant scheduled, Instant now) {
+    Instant next = scheduled;
     RetryState retry = retries.get(key);
     if (retry != null && retry.retryAt().isBefore(next)) {
       next = retry.retryAt();
@@ -129,12 +154,23 @@ public final class ImageSyncReconciler implements Reconciler {
   }
 
   private Duration sync(
-      String key, ObjectNode object, SyncPlan plan, List<SyncPlan.TagJob> jobs, long generation) {
+      String key,
+      ObjectNode object,
+      SyncPlan plan,
+      Trigger trigger,
+      ImageSyncStatus previous,
+      long generation) {
     String namespace = object.path("metadata").path("namespace").asText();
     String name = object.path("metadata").path("name").asText();
     ImageSyncSpec spec = readSpec(object);
-    writeStatus(namespace, name, previous -> markSyncing(previous, generation, jobs.size()));
+    if (trigger == Trigger.SPEC_CHANGED) {
+      retries.remove(key);
+    }
+    Set<String> written = new HashSet<>();
+    written.add(resourceVersion(object));
+    writeStatus(object, written, before -> markSyncing(before, generation));
 
+    List<SyncPlan.TagJob> allJobs = plan.jobs();
     List<TagOutcome> outcomes;
     try {
       Credential source =
@@ -144,9 +180,17 @@ public final class ImageSyncReconciler implements Reconciler {
               namespace,
               plan.source().host());
       Credential destination = destinationCredential(spec, namespace, plan);
-      outcomes = runner.run(key, plan, jobs, source, destination);
+      TagResolver.Resolution resolution = resolver.resolve(plan, source);
+      allJobs = resolution.jobs();
+      recordResolution(object, resolution, previous);
+      List<SyncPlan.TagJob> jobs = runnable(resolution, trigger, previous);
+      outcomes = new ArrayList<>(resolution.failures());
+      outcomes.addAll(runner.run(key, plan, jobs, source, destination));
     } catch (CredentialException e) {
-      outcomes = jobs.stream().map(job -> TagOutcome.failed(job, e.getMessage(), true)).toList();
+      List<SyncPlan.TagJob> failedJobs = new ArrayList<>(plan.jobs());
+      plan.queries().forEach(query -> failedJobs.add(query.job(query.constraint().toString())));
+      allJobs = failedJobs;
+      outcomes = allJobs.stream().map(job -> TagOutcome.failed(job, e.getMessage(), true)).toList();
       events.record(object, EventRecorder.Type.Warning, "AuthFailed", e.getMessage());
       LOG.warn("credentials_failed", "imagesync", key, "error", e.getMessage());
     } catch (InterruptedException e) {
@@ -155,14 +199,16 @@ public final class ImageSyncReconciler implements Reconciler {
     }
 
     Instant finished = clock.instant();
-    Instant next = plan.schedule().next(finished);
+    Instant next = nextRun(plan, trigger, previous, finished);
     long failed = outcomes.stream().filter(o -> !o.ok()).count();
     RetryState retry = updateRetry(key, failed, finished, next);
     RunReport report =
-        new RunReport(plan, outcomes, finished, next, retry == null ? null : retry.retryAt());
-    writeStatus(namespace, name, previous -> report.status(previous, generation));
+        new RunReport(
+            plan, allJobs, outcomes, finished, next, retry == null ? null : retry.retryAt());
+    writeStatus(object, written, before -> report.status(before, generation));
     recordEvents(object, report);
-    removeSyncNow(object, namespace, name);
+    removeSyncNow(object, written);
+    memory.put(key, new Memory(object.path("metadata").path("uid").asText(), written, next));
     LOG.info(
         "sync_finished",
         "imagesync",
@@ -178,6 +224,76 @@ public final class ImageSyncReconciler implements Reconciler {
     Instant wakeAt = retry != null && retry.retryAt().isBefore(next) ? retry.retryAt() : next;
     Duration delay = Duration.between(clock.instant(), wakeAt);
     return delay.isNegative() ? Duration.ZERO : delay;
+  }
+
+  /** Returns the scheduled time after a run; a retry keeps the time the schedule had set. */
+  private static Instant nextRun(
+      SyncPlan plan, Trigger trigger, ImageSyncStatus previous, Instant finished) {
+    if (trigger == Trigger.RETRY && previous != null && previous.nextSyncTime() != null) {
+      Instant scheduled = Instant.parse(previous.nextSyncTime());
+      if (scheduled.isAfter(finished)) {
+        return scheduled;
+      }
+    }
+    return plan.schedule().next(finished);
+  }
+
+  /** Returns the jobs to run: all of them, or on a retry only those that failed last time. */
+  private static List<SyncPlan.TagJob> runnable(
+      TagResolver.Resolution resolution, Trigger trigger, ImageSyncStatus previous) {
+    List<SyncPlan.TagJob> candidates = new ArrayList<>(resolution.jobs());
+    Set<SyncPlan.TagJob> unresolved =
+        resolution.failures().stream().map(TagOutcome::job).collect(Collectors.toSet());
+    candidates.removeIf(unresolved::contains);
+    if (trigger != Trigger.RETRY) {
+      return candidates;
+    }
+    List<SyncPlan.TagJob> failed = failedJobs(candidates, previous);
+    return failed.isEmpty() ? candidates : failed;
+  }
+
+  /** Records TagsResolved when a query's selection changed, and TagResolutionFailed. */
+  private void recordResolution(
+      ObjectNode object, TagResolver.Resolution resolution, ImageSyncStatus previous) {
+    for (TagResolver.QueryResult result : resolution.queries()) {
+      String image = result.query().image();
+      String constraint = result.query().constraint().toString();
+      if (result.error() != null) {
+        events.record(
+            object,
+            EventRecorder.Type.Warning,
+            "TagResolutionFailed",
+            "resolving tags of "
+                + image
+                + " for semver \""
+                + constraint
+                + "\" failed: "
+                + result.error());
+      } else if (!previousTags(previous, image).containsAll(result.tags())) {
+        events.record(
+            object,
+            EventRecorder.Type.Normal,
+            "TagsResolved",
+            "semver \""
+                + constraint
+                + "\" selects "
+                + result.tags().size()
+                + " tag(s) of "
+                + image
+                + ": "
+                + String.join(", ", result.tags()));
+      }
+    }
+  }
+
+  private static Set<String> previousTags(ImageSyncStatus previous, String image) {
+    if (previous == null || previous.images() == null) {
+      return Set.of();
+    }
+    return previous.images().stream()
+        .filter(i -> i.name().equals(image) && i.tags() != null)
+        .flatMap(i -> i.tags().stream().map(ImageSyncStatus.TagStatus::tag))
+        .collect(Collectors.toSet());
   }
 
   private Credential destinationCredential(ImageSyncSpec spec, String namespace, SyncPlan plan) {
@@ -206,9 +322,10 @@ public final class ImageSyncReconciler implements Reconciler {
     return state;
   }
 
-  private static List<SyncPlan.TagJob> failedJobs(SyncPlan plan, ImageSyncStatus status) {
+  private static List<SyncPlan.TagJob> failedJobs(
+      List<SyncPlan.TagJob> jobs, ImageSyncStatus status) {
     if (status == null || status.images() == null) {
-      return plan.jobs();
+      return jobs;
     }
     Set<String> failed =
         status.images().stream()
@@ -219,20 +336,13 @@ public final class ImageSyncReconciler implements Reconciler {
                         .filter(t -> !t.synced())
                         .map(t -> image.name() + ":" + t.tag()))
             .collect(Collectors.toSet());
-    return plan.jobs().stream()
-        .filter(job -> failed.contains(job.image() + ":" + job.tag()))
-        .toList();
+    return jobs.stream().filter(job -> failed.contains(job.image() + ":" + job.tag())).toList();
   }
 
-  private ImageSyncStatus markSyncing(ImageSyncStatus previous, long generation, int tags) {
+  private ImageSyncStatus markSyncing(ImageSyncStatus previous, long generation) {
     Condition syncing =
         new Condition(
-            Conditions.SYNCING,
-            "True",
-            generation,
-            now(),
-            "SyncInProgress",
-            "syncing " + tags + " tag(s)");
+            Conditions.SYNCING, "True", generation, now(), "SyncInProgress", "sync in progress");
     ImageSyncStatus base = previous == null ? RunReport.empty() : previous;
     return new ImageSyncStatus(
         base.lastSyncTime(),
@@ -266,7 +376,10 @@ public final class ImageSyncReconciler implements Reconciler {
     LOG.warn("spec_invalid", "imagesync", key, "reason", e.reason(), "error", e.getMessage());
     String namespace = object.path("metadata").path("namespace").asText();
     String name = object.path("metadata").path("name").asText();
-    writeStatus(namespace, name, previous -> invalidStatus(previous, generation, e));
+    Set<String> written = new HashSet<>();
+    written.add(resourceVersion(object));
+    writeStatus(object, written, previous -> invalidStatus(previous, generation, e));
+    removeSyncNow(object, written);
     events.record(object, EventRecorder.Type.Warning, e.reason(), e.getMessage());
   }
 
@@ -310,35 +423,71 @@ public final class ImageSyncReconciler implements Reconciler {
     events.record(object, type, "SyncComplete", report.summary());
   }
 
+  /**
+   * Writes the status of the object with {@code uid} and remembers the resourceVersion written.
+   * Does nothing when the object was deleted, or deleted and created again under the same name.
+   */
   private void writeStatus(
-      String namespace, String name, java.util.function.UnaryOperator<ImageSyncStatus> change) {
-    kube.updateStatusWithRetry(
-        ImageSyncs.RESOURCE,
-        namespace,
-        name,
-        fresh -> {
-          ImageSyncStatus next = change.apply(readStatus(fresh));
-          fresh.set("status", mapper.valueToTree(next));
-          return fresh;
-        });
+      ObjectNode object, Set<String> written, UnaryOperator<ImageSyncStatus> change) {
+    String uid = object.path("metadata").path("uid").asText();
+    try {
+      kube.updateStatusWithRetry(
+              ImageSyncs.RESOURCE,
+              object.path("metadata").path("namespace").asText(),
+              object.path("metadata").path("name").asText(),
+              fresh -> {
+                if (!uid.equals(fresh.path("metadata").path("uid").asText())) {
+                  throw new ObjectReplacedException();
+                }
+                ImageSyncStatus next = change.apply(readStatus(fresh));
+                fresh.set("status", mapper.valueToTree(next));
+                return fresh;
+              })
+          .ifPresent(result -> written.add(resourceVersion(result)));
+    } catch (ObjectReplacedException e) {
+      LOG.info("status_not_written", "imagesync", Informer.keyOf(object), "reason", "replaced");
+    }
   }
 
-  private void removeSyncNow(ObjectNode object, String namespace, String name) {
+  /** Thrown inside a status mutation when the name now belongs to another object. */
+  private static final class ObjectReplacedException extends RuntimeException {
+    ObjectReplacedException() {
+      super("object replaced", null, false, false);
+    }
+  }
+
+  private static String resourceVersion(JsonNode object) {
+    return object.path("metadata").path("resourceVersion").asText();
+  }
+
+  private void removeSyncNow(ObjectNode object, Set<String> written) {
     if (!hasSyncNow(object)) {
       return;
     }
     String path = "/metadata/annotations/" + ImageSyncs.SYNC_NOW_ANNOTATION.replace("/", "~1");
+    String uid = object.path("metadata").path("uid").asText();
     String patch =
-        "[{\"op\":\"test\",\"path\":\""
+        "[{\"op\":\"test\",\"path\":\"/metadata/uid\",\"value\":\""
+            + uid
+            + "\"},{\"op\":\"test\",\"path\":\""
             + path
-            + "\",\"value\":\"true\"},"
-            + "{\"op\":\"remove\",\"path\":\""
+            + "\",\"value\":\""
+            + object
+                .path("metadata")
+                .path("annotations")
+                .path(ImageSyncs.SYNC_NOW_ANNOTATION)
+                .asText()
+            + "\"},{\"op\":\"remove\",\"path\":\""
             + path
             + "\"}]";
+    String namespace = object.path("metadata").path("namespace").asText();
+    String name = object.path("metadata").path("name").asText();
     try {
-      kube.patch(ImageSyncs.RESOURCE, namespace, name, KubeClient.PatchType.JSON, patch);
+      ObjectNode patched =
+          kube.patch(ImageSyncs.RESOURCE, namespace, name, KubeClient.PatchType.JSON, patch);
+      written.add(resourceVersion(patched));
     } catch (KubeApiException e) {
-      // A failed test means someone changed or removed the annotation meanwhile.
+      // A failed test means someone changed or removed the annotation, or replaced the object.
       LOG.info(
           "sync_now_not_removed", "imagesync", namespace + "/" + name, "error", e.getMessage());
     }
@@ -347,7 +496,7 @@ public final class ImageSyncReconciler implements Reconciler {
   private static boolean hasSyncNow(ObjectNode object) {
     JsonNode value =
         object.path("metadata").path("annotations").path(ImageSyncs.SYNC_NOW_ANNOTATION);
-    return "true".equalsIgnoreCase(value.asText(""));
+    return "true".equalsIgnoreCase(value.asText("").trim());
   }
 
   private ImageSyncSpec readSpec(ObjectNode object) {

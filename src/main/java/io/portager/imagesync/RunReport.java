@@ -17,10 +17,16 @@ import java.util.Map;
  * messages.
  */
 record RunReport(
-    SyncPlan plan, List<TagOutcome> outcomes, Instant finished, Instant next, Instant retryAt) {
+    SyncPlan plan,
+    List<SyncPlan.TagJob> jobs,
+    List<TagOutcome> outcomes,
+    Instant finished,
+    Instant next,
+    Instant retryAt) {
   private static final int MAX_ERROR_IN_CONDITION = 2048;
 
   RunReport {
+    jobs = List.copyOf(jobs);
     outcomes = List.copyOf(outcomes);
   }
 
@@ -122,7 +128,7 @@ record RunReport(
       ran.put(outcome.job().image() + ":" + outcome.job().tag(), outcome);
     }
     Map<String, List<TagStatus>> byImage = new LinkedHashMap<>();
-    for (SyncPlan.TagJob job : plan.jobs()) {
+    for (SyncPlan.TagJob job : jobs) {
       String key = job.image() + ":" + job.tag();
       TagOutcome outcome = ran.get(key);
       TagStatus tag =

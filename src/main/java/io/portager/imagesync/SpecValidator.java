@@ -4,10 +4,13 @@ import io.portager.oci.Reference;
 import io.portager.registry.RegistryEndpoint;
 import io.portager.schedule.InvalidScheduleException;
 import io.portager.schedule.Schedule;
+import io.portager.tags.Constraint;
+import io.portager.tags.TagSelector;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns an ImageSync spec into a {@link SyncPlan}, or throws {@link InvalidSpecException} with a
@@ -15,6 +18,9 @@ import java.util.Set;
  * syntax, registry form, repository and tag grammar, and auth method combinations.
  */
 final class SpecValidator {
+  /** The CRD default of spec.images[].maxTags, for objects stored without it. */
+  private static final int DEFAULT_MAX_TAGS = 10;
+
   private SpecValidator() {}
 
   static SyncPlan validate(ImageSyncSpec spec) {
@@ -29,7 +35,9 @@ final class SpecValidator {
         RegistryLocation.parse("spec.destination.registry", spec.destination().registry());
     checkAuth(spec);
     checkValidation(spec);
-    List<SyncPlan.TagJob> jobs = jobs(spec, source, destination);
+    List<SyncPlan.TagJob> jobs = new ArrayList<>();
+    List<SyncPlan.TagQuery> queries = new ArrayList<>();
+    plan(spec, source, destination, jobs, queries);
     return new SyncPlan(
         schedule,
         source,
@@ -39,7 +47,8 @@ final class SpecValidator {
             destination,
             spec.destination().plainHTTP(),
             spec.destination().insecureSkipTLSVerify()),
-        jobs);
+        jobs,
+        queries);
   }
 
   static Schedule parseSchedule(String text) {
@@ -121,8 +130,12 @@ final class SpecValidator {
     }
   }
 
-  private static List<SyncPlan.TagJob> jobs(
-      ImageSyncSpec spec, RegistryLocation source, RegistryLocation destination) {
+  private static void plan(
+      ImageSyncSpec spec,
+      RegistryLocation source,
+      RegistryLocation destination,
+      List<SyncPlan.TagJob> jobs,
+      List<SyncPlan.TagQuery> queries) {
     if (spec.images() == null || spec.images().isEmpty()) {
       throw new InvalidSpecException(
           "InvalidSpec", "spec.images is empty: list at least one image with its tags");
@@ -132,7 +145,6 @@ final class SpecValidator {
         isBlank(prefix)
             ? destination
             : new RegistryLocation(destination.host(), join(destination.pathPrefix(), prefix));
-    List<SyncPlan.TagJob> jobs = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < spec.images().size(); i++) {
       ImageSyncSpec.Image image = spec.images().get(i);
@@ -141,31 +153,61 @@ final class SpecValidator {
         throw new InvalidSpecException("InvalidSpec", field + ".name is empty: name a repository");
       }
       List<String> tags = image.tags() == null ? List.of() : image.tags();
-      if (tags.isEmpty()) {
-        throw new InvalidSpecException("InvalidSpec", tagsMissing(field, image));
+      if (tags.isEmpty() && isBlank(image.semver())) {
+        throw new InvalidSpecException(
+            "InvalidSpec",
+            field
+                + ".tags is empty and no semver is set: list tags such as [\"latest\"] or set a"
+                + " semver constraint such as \"^1.2\"");
       }
       String sourceRepository = source.repository(image.name());
       String destinationRepository = target.repository(image.name());
+      checkReference(field, source.host(), sourceRepository, "latest");
+      checkReference(field, target.host(), destinationRepository, "latest");
       for (String tag : tags) {
         checkReference(field, source.host(), sourceRepository, tag);
-        checkReference(field, target.host(), destinationRepository, tag);
         if (seen.add(destinationRepository + ":" + tag)) {
           jobs.add(new SyncPlan.TagJob(image.name(), tag, sourceRepository, destinationRepository));
         }
       }
+      if (!isBlank(image.semver())) {
+        queries.add(query(field, image, sourceRepository, destinationRepository));
+      }
     }
-    return jobs;
   }
 
-  private static String tagsMissing(String field, ImageSyncSpec.Image image) {
-    if (!isBlank(image.semver())) {
-      // TODO: semver tag discovery is not implemented yet, so semver alone selects no tags.
-      return field
-          + ".semver is not supported by this version of Portager: list the tags in "
-          + field
-          + ".tags";
+  private static SyncPlan.TagQuery query(
+      String field,
+      ImageSyncSpec.Image image,
+      String sourceRepository,
+      String destinationRepository) {
+    try {
+      Constraint constraint = Constraint.parse(image.semver());
+      List<Pattern> include =
+          TagSelector.compile(field + ".includeTags", orEmpty(image.includeTags()));
+      List<Pattern> exclude =
+          TagSelector.compile(field + ".excludeTags", orEmpty(image.excludeTags()));
+      int maxTags = image.maxTags() == null ? DEFAULT_MAX_TAGS : image.maxTags();
+      if (maxTags < 0) {
+        throw new IllegalArgumentException(field + ".maxTags is negative: use 0 for no limit");
+      }
+      return new SyncPlan.TagQuery(
+          image.name(),
+          sourceRepository,
+          destinationRepository,
+          constraint,
+          include,
+          exclude,
+          maxTags);
+    } catch (IllegalArgumentException e) {
+      String message =
+          e.getMessage().contains(field) ? e.getMessage() : field + ".semver: " + e.getMessage();
+      throw new InvalidSpecException("InvalidSpec", message);
     }
-    return field + ".tags is empty: list the tags to sync, for example [\"latest\"]";
+  }
+
+  private static List<String> orEmpty(List<String> list) {
+    return list == null ? List.of() : list;
   }
 
   private static void checkReference(String field, String host, String repository, String tag) {

@@ -2,19 +2,45 @@ package io.portager.imagesync;
 
 import io.portager.registry.RegistryEndpoint;
 import io.portager.schedule.Schedule;
+import io.portager.tags.Constraint;
 import java.util.List;
+import java.util.regex.Pattern;
 
-/** A validated spec: the schedule, both endpoints and one job per image and tag, in spec order. */
+/**
+ * A validated spec: the schedule, both endpoints, one job per explicit image and tag in spec order,
+ * and one query per image whose tags a semver constraint selects at sync time.
+ */
 record SyncPlan(
     Schedule schedule,
     RegistryLocation source,
     RegistryEndpoint sourceEndpoint,
     RegistryLocation destination,
     RegistryEndpoint destinationEndpoint,
-    List<TagJob> jobs) {
+    List<TagJob> jobs,
+    List<TagQuery> queries) {
 
   SyncPlan {
     jobs = List.copyOf(jobs);
+    queries = List.copyOf(queries);
+  }
+
+  /** The tags of one image that match a semver constraint and the include and exclude patterns. */
+  record TagQuery(
+      String image,
+      String sourceRepository,
+      String destinationRepository,
+      Constraint constraint,
+      List<Pattern> include,
+      List<Pattern> exclude,
+      int maxTags) {
+    TagQuery {
+      include = List.copyOf(include);
+      exclude = List.copyOf(exclude);
+    }
+
+    TagJob job(String tag) {
+      return new TagJob(image, tag, sourceRepository, destinationRepository);
+    }
   }
 
   /** One tag of one image: where it comes from and where it goes. */

@@ -93,7 +93,7 @@ final class SyncRunner {
           result.bytesCopied());
       return TagOutcome.succeeded(job, result);
     } catch (RegistryException e) {
-      String message = explain(plan, e);
+      String message = explain(e);
       LOG.warn(
           "tag_failed",
           "imagesync",
@@ -110,7 +110,7 @@ final class SyncRunner {
   }
 
   /** Adds what to do next to a registry failure. */
-  static String explain(SyncPlan plan, RegistryException e) {
+  static String explain(RegistryException e) {
     String message = e.getMessage();
     if (e.isAuthFailure()) {
       return message

@@ -55,6 +55,21 @@ class SpecValidatorTest {
   }
 
   @Test
+  void semverImageBecomesQuery() throws Exception {
+    SyncPlan plan =
+        SpecValidator.validate(
+            spec(VALID.replace("tags:['1.0']", "semver:'^1.2',excludeTags:['.*-rc.*'],maxTags:3")));
+
+    assertEquals(1, plan.queries().size());
+    SyncPlan.TagQuery query = plan.queries().get(0);
+    assertEquals("team/app", query.image());
+    assertEquals("mirror/team/app", query.destinationRepository());
+    assertEquals(3, query.maxTags());
+    assertEquals(1, query.exclude().size());
+    assertEquals(2, plan.jobs().size());
+  }
+
+  @Test
   void duplicateTagsPlannedOnce() throws Exception {
     SyncPlan plan =
         SpecValidator.validate(spec(VALID.replace("['3.21','latest']", "['1','1','1']")));
@@ -71,8 +86,10 @@ class SpecValidatorTest {
         "method:'anonymous'|method:'basic'|InvalidSpec|\"basic\" is unknown",
         "method:'anonymous'|method:'secret'|InvalidSpec|secretRef.name is required",
         "method:'anonymous'|method:'ecr'|UnsupportedAuthMethod|method ecr is not supported",
-        "tags:['1.0']|tags:[]|InvalidSpec|spec.images[1].tags is empty",
-        "tags:['1.0']|semver:'>=1.0'|InvalidSpec|semver is not supported",
+        "tags:['1.0']|tags:[]|InvalidSpec|spec.images[1].tags is empty and no semver is set",
+        "tags:['1.0']|semver:'>=1.0 <'|InvalidSpec|spec.images[1].semver: invalid semver",
+        "tags:['1.0']|semver:'1.x',includeTags:['*x']|InvalidSpec|spec.images[1].includeTags[0]",
+        "tags:['1.0']|semver:'1.x',maxTags:-1|InvalidSpec|maxTags is negative",
         "name:'team/app'|name:'Team/App'|InvalidSpec|spec.images[1]",
         "name:'team/app'|name:'a/../b'|InvalidSpec|spec.images[1]",
         "tags:['1.0']|tags:['bad tag']|InvalidSpec|spec.images[1]",
