@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -63,19 +64,44 @@ public final class RegistryClient {
    * {@code scope} and sending the call again. Returns the final response whatever its status.
    */
   HttpResponse<InputStream> execute(String action, Call call, Credential credential, String scope) {
-    String authorization = authenticator.authorization(credential, scope);
+    return execute(action, call, credential, List.of(scope));
+  }
+
+  /**
+   * Sends {@code call} with a token for all of {@code scopes}, first scope first. A 401 answer
+   * drops the rejected token and sends the call once more with a fresh one, for scopes extended by
+   * an {@code insufficient_scope} challenge. A call whose body cannot be sent again is not resent:
+   * its 401 becomes a retryable RegistryException, so the caller can start the operation over with
+   * the fresh token. Returns the final response whatever its status.
+   */
+  HttpResponse<InputStream> execute(
+      String action, Call call, Credential credential, List<String> scopes) {
+    String authorization = authenticator.authorization(credential, scopes);
     HttpResponse<InputStream> response = transport.send(action, call, authorization);
-    if (response.statusCode() != 401 || !call.replayable()) {
+    if (response.statusCode() != 401) {
       return response;
     }
-
     Optional<String> challenge = response.headers().firstValue("WWW-Authenticate");
     if (challenge.isEmpty()) {
       return response;
     }
+    if (!call.replayable()) {
+      RegistryException failure = Responses.failure(action, response);
+      authenticator.challenged(challenge.get(), authorization, action, scopes);
+      throw new RegistryException(
+          401, failure.errorCode(), failure.getMessage(), null, isRefreshable(authorization));
+    }
+
     Responses.discard(response);
-    authenticator.challenged(challenge.get(), authorization, action);
-    return transport.send(action, call, authenticator.authorization(credential, scope));
+    List<String> retryScopes =
+        authenticator.challenged(challenge.get(), authorization, action, scopes);
+    return transport.send(action, call, authenticator.authorization(credential, retryScopes));
+  }
+
+  // A rejected bearer token may have expired on the way, and a request sent before any challenge
+  // had no token yet: a new attempt can succeed. A rejected password cannot.
+  private static boolean isRefreshable(String authorization) {
+    return authorization == null || authorization.startsWith("Bearer ");
   }
 
   private static URI baseUri(RegistryEndpoint endpoint) {
