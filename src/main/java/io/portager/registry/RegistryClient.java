@@ -2,10 +2,8 @@ package io.portager.registry;
 
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,8 +12,6 @@ import java.util.Optional;
  * every repository and credential used against that host. Thread-safe.
  */
 public final class RegistryClient {
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
-
   private final RegistryEndpoint endpoint;
   private final URI base;
   private final Transport transport;
@@ -36,9 +32,18 @@ public final class RegistryClient {
       Clock clock,
       RetryPolicy retryPolicy,
       RetryPolicy.Sleeper sleeper) {
+    this(endpoint, clock, retryPolicy, sleeper, HttpClientFactory.DEFAULT);
+  }
+
+  RegistryClient(
+      RegistryEndpoint endpoint,
+      Clock clock,
+      RetryPolicy retryPolicy,
+      RetryPolicy.Sleeper sleeper,
+      HttpClientFactory httpClients) {
     this.endpoint = endpoint;
     this.base = baseUri(endpoint);
-    this.transport = new Transport(newHttpClient(endpoint), retryPolicy, sleeper);
+    this.transport = new Transport(httpClients.newClient(endpoint), retryPolicy, sleeper);
     this.authenticator = new Authenticator(endpoint, transport, clock);
   }
 
@@ -118,19 +123,5 @@ public final class RegistryClient {
           "create registry client: invalid host " + endpoint.host() + ", want host[:port]");
     }
     return uri;
-  }
-
-  // HTTP/1.1 because registries and their blob storage all speak it, and one connection per
-  // blob stream keeps a slow layer from stalling others on a shared HTTP/2 connection.
-  private static HttpClient newHttpClient(RegistryEndpoint endpoint) {
-    HttpClient.Builder builder =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(CONNECT_TIMEOUT);
-    if (endpoint.insecureSkipTlsVerify() && !endpoint.plainHttp()) {
-      builder.sslContext(TrustAllTls.sslContext());
-    }
-    return builder.build();
   }
 }
