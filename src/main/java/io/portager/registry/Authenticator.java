@@ -185,8 +185,8 @@ final class Authenticator {
   }
 
   /**
-   * Whether the registry's credentials may go to {@code realm}: over https, or to the registry's
-   * own host, so that a challenge cannot send them unencrypted to a third party.
+   * Checks whether the registry's credentials may go to {@code realm}: over https, or to the
+   * registry's own host, so that a challenge cannot send them unencrypted to a third party.
    */
   private boolean mayReceiveCredentials(URI realm) {
     if (realm.getScheme().equalsIgnoreCase("https")) {
@@ -220,12 +220,12 @@ final class Authenticator {
   }
 
   /**
-   * Returns a keyed hash of the credential, so the token cache tells credentials apart without
+   * Returns a keyed hash of the credential, so the token cache separates credentials without
    * holding a secret in a key that could be printed. The key is random per instance, so the hash of
    * a weak password cannot be looked up in a precomputed table either.
    */
   // Java 17 has no pattern matching in switch, so the sealed Credential is matched with
-  // instanceof; a new Credential type must be added here and in basicHeader.
+  // instanceof. A new Credential type must be added here and in basicHeader.
   String fingerprint(Credential credential) {
     String identity;
     if (credential instanceof Credential.Basic basic) {

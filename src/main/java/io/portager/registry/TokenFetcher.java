@@ -32,7 +32,7 @@ final class TokenFetcher {
   /** Token lifetime when the response has no {@code expires_in}, per the token spec. */
   static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
 
-  /** The {@code client_id} of OAuth2 token requests, which the spec requires and servers log. */
+  /** The {@code client_id} of OAuth2 token requests, a required field of distribution's form. */
   static final String CLIENT_ID = "portager";
 
   /**
