@@ -8,25 +8,31 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The {@code auths} of a {@code .dockerconfigjson}, matched against registry hosts. */
+/**
+ * The {@code auths} of a {@code .dockerconfigjson}, matched against registries and repositories the
+ * way container tools match them: the scheme, a trailing slash and a {@code /v1/} or {@code /v2/}
+ * API path are ignored, Docker Hub's host names are one registry, and a key with a repository path
+ * such as {@code registry.example.com/team-a} applies to the repositories under that path, the
+ * longest matching path winning.
+ */
 public final class DockerConfig {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> DOCKER_HUB_ALIASES =
       Set.of("docker.io", "index.docker.io", "registry-1.docker.io");
 
-  /** Entries by normalised host, in file order; a list because several keys may normalise alike. */
-  private final Map<String, List<Entry>> entries;
+  /** Entries in file order. */
+  private final List<Entry> entries;
 
-  private DockerConfig(Map<String, List<Entry>> entries) {
-    this.entries = entries;
+  private DockerConfig(List<Entry> entries) {
+    this.entries = List.copyOf(entries);
   }
 
   /** Parses the JSON; throws IllegalArgumentException without echoing any secret value. */
@@ -36,50 +42,52 @@ public final class DockerConfig {
       throw new IllegalArgumentException(
           "parse docker config: missing auths object, want {\"auths\":{\"HOST\":{...}}}");
     }
-    Map<String, List<Entry>> entries = new LinkedHashMap<>();
+    List<Entry> entries = new ArrayList<>();
     Iterator<Map.Entry<String, JsonNode>> fields = auths.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
-      credentialOf(field.getKey(), field.getValue())
-          .ifPresent(
-              credential ->
-                  entries
-                      .computeIfAbsent(normaliseHost(field.getKey()), host -> new ArrayList<>())
-                      .add(new Entry(field.getKey(), credential)));
+      String key = field.getKey();
+      credentialOf(key, field.getValue())
+          .ifPresent(credential -> entries.add(new Entry(key, Location.of(key), credential)));
     }
     return new DockerConfig(entries);
   }
 
   /**
-   * Returns the credential for {@code registry} ({@code host[:port]}), if any entry matches. A key
-   * spelled exactly like {@code registry} wins over other spellings of the same host.
+   * Returns the credential for {@code registry} ({@code host[:port]}) as a whole: entries whose key
+   * has no repository path. When the host has only entries with a path, the first of them is
+   * returned, because a caller that does not name a repository cannot choose between them.
    */
   public Optional<Credential> credentialFor(String registry) {
-    List<Entry> matches = entries.getOrDefault(normaliseHost(registry), List.of());
-    return matches.stream()
-        .filter(entry -> entry.key().equals(registry))
-        .findFirst()
-        .or(() -> matches.stream().findFirst())
+    return credentialFor(registry, null);
+  }
+
+  /**
+   * Returns the credential for {@code repository} on {@code registry}: among the entries of the
+   * host, the one whose repository path is the longest prefix of {@code repository} (whole path
+   * components), else an entry without a path. Among equal paths, a key spelled exactly like {@code
+   * registry} wins, then the first in the file.
+   */
+  public Optional<Credential> credentialFor(String registry, String repository) {
+    String host = normaliseHost(registry);
+    List<Entry> onHost = entries.stream().filter(e -> e.location().host().equals(host)).toList();
+    List<Entry> matching = onHost.stream().filter(e -> e.location().covers(repository)).toList();
+    if (matching.isEmpty() && repository == null) {
+      return onHost.stream().findFirst().map(Entry::credential);
+    }
+    return matching.stream()
+        .min(
+            Comparator.comparingInt((Entry e) -> -e.location().path().length())
+                .thenComparing(e -> e.key().equals(registry) ? 0 : 1))
         .map(Entry::credential);
   }
 
   /**
-   * Returns the host of a config key as Docker writes it: without {@code http(s)://}, without a
-   * path such as {@code /v1/}, lower-case, with Docker Hub's aliases folded into {@code docker.io}.
+   * Returns the host of a config key: without {@code http(s)://}, without a path, lower-case, with
+   * Docker Hub's aliases folded into {@code docker.io}.
    */
   static String normaliseHost(String key) {
-    String host = key.trim().toLowerCase(Locale.ROOT);
-    if (host.startsWith("https://")) {
-      host = host.substring("https://".length());
-    } else if (host.startsWith("http://")) {
-      host = host.substring("http://".length());
-    }
-    // NOTE: a key with a repository path such as host/team is treated as the whole host.
-    int slash = host.indexOf('/');
-    if (slash >= 0) {
-      host = host.substring(0, slash);
-    }
-    return DOCKER_HUB_ALIASES.contains(host) ? "docker.io" : host;
+    return Location.of(key).host();
   }
 
   // Jackson's messages can quote the offending token, which may be a secret, so only the
@@ -106,14 +114,19 @@ public final class DockerConfig {
   }
 
   /**
-   * Returns the entry's credential: {@code auth} (base64 of {@code user:password}) when present,
-   * else {@code username} and {@code password}. Entries with neither are skipped.
+   * Returns the entry's credential: {@code identitytoken} when present (Docker prefers it to the
+   * password it was issued for), else {@code auth} (base64 of {@code user:password}), else {@code
+   * username} and {@code password}. Entries with none of them are skipped.
    */
-  // TODO: identitytoken and registrytoken entries (OAuth refresh tokens) are skipped.
+  // TODO: registrytoken entries (a bearer token sent as is) are skipped.
   private static Optional<Credential> credentialOf(String key, JsonNode entry) {
     if (!entry.isObject()) {
       throw new IllegalArgumentException(
           "parse docker config: auths entry " + key + ": want an object");
+    }
+    String identityToken = text(entry, "identitytoken");
+    if (identityToken != null) {
+      return Optional.of(new Credential.IdentityToken(identityToken));
     }
     String auth = text(entry, "auth");
     if (auth != null) {
@@ -149,5 +162,45 @@ public final class DockerConfig {
     return node != null && node.isTextual() && !node.asText().isEmpty() ? node.asText() : null;
   }
 
-  private record Entry(String key, Credential credential) {}
+  private record Entry(String key, Location location, Credential credential) {}
+
+  /** The normalised host of a key and its repository path, empty for a whole registry. */
+  record Location(String host, String path) {
+    static Location of(String key) {
+      String rest = key.trim().toLowerCase(Locale.ROOT);
+      if (rest.startsWith("https://")) {
+        rest = rest.substring("https://".length());
+      } else if (rest.startsWith("http://")) {
+        rest = rest.substring("http://".length());
+      }
+      int slash = rest.indexOf('/');
+      String host = slash < 0 ? rest : rest.substring(0, slash);
+      String path = slash < 0 ? "" : trimSlashes(rest.substring(slash));
+      // The API version paths of the registry protocols name no repository.
+      if (path.equals("v1") || path.equals("v2")) {
+        path = "";
+      }
+      return new Location(DOCKER_HUB_ALIASES.contains(host) ? "docker.io" : host, path);
+    }
+
+    /** Whether this location applies to {@code repository}; null means the registry as a whole. */
+    boolean covers(String repository) {
+      if (path.isEmpty()) {
+        return true;
+      }
+      return repository != null && (repository.equals(path) || repository.startsWith(path + "/"));
+    }
+
+    private static String trimSlashes(String path) {
+      int start = 0;
+      int end = path.length();
+      while (start < end && path.charAt(start) == '/') {
+        start++;
+      }
+      while (end > start && path.charAt(end - 1) == '/') {
+        end--;
+      }
+      return path.substring(start, end);
+    }
+  }
 }

@@ -1,12 +1,13 @@
 package io.portager.imagesync;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portager.credentials.DockerConfig;
 import io.portager.kube.ApiResource;
 import io.portager.kube.KubeClient;
 import io.portager.registry.Credential;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -30,6 +31,20 @@ final class CredentialResolver {
   /** Returns the credential for {@code registryHost}, or anonymous when {@code ref} is null. */
   Credential resolve(
       String field, ImageSyncSpec.SecretRef ref, String objectNamespace, String registryHost) {
+    return resolve(field, ref, objectNamespace, registryHost, null);
+  }
+
+  /**
+   * Returns the credential for {@code repository} on {@code registryHost}, or anonymous when {@code
+   * ref} is null. An entry whose key carries a repository path applies to the repositories under
+   * it; a null {@code repository} matches the registry as a whole.
+   */
+  Credential resolve(
+      String field,
+      ImageSyncSpec.SecretRef ref,
+      String objectNamespace,
+      String registryHost,
+      String repository) {
     if (ref == null) {
       return new Credential.Anonymous();
     }
@@ -48,7 +63,7 @@ final class CredentialResolver {
     ObjectNode secret =
         kube.get(ApiResource.SECRETS, namespace, ref.name())
             .orElseThrow(() -> new CredentialException(notFound(field, secretName, registryHost)));
-    return credentialFrom(secret, field, secretName, registryHost);
+    return credentialFrom(secret, field, secretName, registryHost, repository);
   }
 
   private static String notFound(String field, String secretName, String registryHost) {
@@ -68,7 +83,7 @@ final class CredentialResolver {
   }
 
   private static Credential credentialFrom(
-      ObjectNode secret, String field, String secretName, String registryHost) {
+      ObjectNode secret, String field, String secretName, String registryHost, String repository) {
     String type = secret.path("type").asText("");
     byte[] config = decodedConfig(secret, type, secretName);
     DockerConfig dockerConfig;
@@ -83,7 +98,8 @@ final class CredentialResolver {
               + " is not a valid docker config: "
               + e.getMessage());
     }
-    Optional<Credential> credential = dockerConfig.credentialFor(registryHost);
+    Optional<Credential> credential = dockerConfig.credentialFor(registryHost, repository);
+    String target = repository == null ? registryHost : registryHost + "/" + repository;
     return credential.orElseThrow(
         () ->
             new CredentialException(
@@ -91,8 +107,8 @@ final class CredentialResolver {
                     + secretName
                     + " named by "
                     + field
-                    + " has no entry for registry "
-                    + registryHost
+                    + " has no entry for "
+                    + target
                     + ": add one under \"auths\" whose key is "
                     + registryHost));
   }
@@ -100,14 +116,13 @@ final class CredentialResolver {
   private static byte[] decodedConfig(ObjectNode secret, String type, String secretName) {
     JsonNode data = secret.path("data");
     if (DOCKER_CONFIG_JSON.equals(type) && data.hasNonNull(".dockerconfigjson")) {
-      return Base64.getDecoder().decode(data.get(".dockerconfigjson").asText());
+      return decodeData(data.get(".dockerconfigjson"), secretName, ".dockerconfigjson");
     }
     if (DOCKER_CFG.equals(type) && data.hasNonNull(".dockercfg")) {
       // The legacy format is the "auths" map alone.
       String auths =
-          new String(
-              Base64.getDecoder().decode(data.get(".dockercfg").asText()), StandardCharsets.UTF_8);
-      return ("{\"auths\":" + auths + "}").getBytes(StandardCharsets.UTF_8);
+          new String(decodeData(data.get(".dockercfg"), secretName, ".dockercfg"), UTF_8);
+      return ("{\"auths\":" + auths + "}").getBytes(UTF_8);
     }
     throw new CredentialException(
         "Secret "
@@ -117,5 +132,15 @@ final class CredentialResolver {
             + "\" without its data key: use a Secret of type "
             + DOCKER_CONFIG_JSON
             + " with key .dockerconfigjson (kubectl create secret docker-registry makes one)");
+  }
+
+  // The decoder's message names the offending character, a piece of the secret, so it is dropped.
+  private static byte[] decodeData(JsonNode value, String secretName, String key) {
+    try {
+      return Base64.getDecoder().decode(value.asText());
+    } catch (IllegalArgumentException e) {
+      throw new CredentialException(
+          "Secret " + secretName + " has data key " + key + " that is not valid base64");
+    }
   }
 }

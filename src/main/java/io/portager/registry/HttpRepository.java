@@ -233,6 +233,23 @@ final class HttpRepository implements Repository {
     return client.execute(action, call, credential, pushScope);
   }
 
+  /**
+   * Sends a write to this repository with a token for push here and, after it, {@code extraScopes},
+   * such as {@link #pullScope} of the source of a cross-repository mount on the same registry. The
+   * push scope goes first because some registries read only the first scope of a token request.
+   */
+  HttpResponse<InputStream> executePush(String action, Call call, List<String> extraScopes) {
+    List<String> scopes = new ArrayList<>();
+    scopes.add(pushScope);
+    extraScopes.stream().filter(scope -> !scopes.contains(scope)).forEach(scopes::add);
+    return client.execute(action, call, credential, scopes);
+  }
+
+  /** Returns the token scope that allows pulling from {@code repository}. */
+  static String pullScope(String repository) {
+    return "repository:" + repository + ":pull";
+  }
+
   private URI manifestUri(String reference) {
     if (!isDigest(reference) && !Reference.isValidTag(reference)) {
       throw new IllegalArgumentException(

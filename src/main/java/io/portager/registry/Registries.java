@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The operator's registry clients, one per endpoint, created on first use. Thread-safe. */
 public final class Registries {
   private final Clock clock;
+  private final HttpClientFactory httpClients;
   private final Map<RegistryEndpoint, RegistryClient> clients = new ConcurrentHashMap<>();
 
   /** Creates clients that read time from the system clock. */
@@ -14,8 +15,18 @@ public final class Registries {
     this(Clock.systemUTC());
   }
 
+  /** Creates clients that trust the system's CAs only and connect directly. */
   public Registries(Clock clock) {
+    this(clock, RegistrySettings.defaults());
+  }
+
+  /**
+   * Creates clients with the CA bundle and proxies of {@code settings}; throws
+   * IllegalArgumentException when the bundle cannot be read or a proxy variable is invalid.
+   */
+  public Registries(Clock clock, RegistrySettings settings) {
     this.clock = clock;
+    this.httpClients = HttpClientFactory.of(settings, clock);
   }
 
   /**
@@ -23,6 +34,10 @@ public final class Registries {
    * separate client, so a TLS exception for one ImageSync never weakens another.
    */
   public RegistryClient client(RegistryEndpoint endpoint) {
-    return clients.computeIfAbsent(endpoint, key -> new RegistryClient(key, clock));
+    return clients.computeIfAbsent(
+        endpoint,
+        key ->
+            new RegistryClient(
+                key, clock, RetryPolicy.DEFAULT, RetryPolicy.Sleeper.REAL, httpClients));
   }
 }

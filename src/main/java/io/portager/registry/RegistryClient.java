@@ -2,10 +2,9 @@ package io.portager.registry;
 
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,8 +12,6 @@ import java.util.Optional;
  * every repository and credential used against that host. Thread-safe.
  */
 public final class RegistryClient {
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
-
   private final RegistryEndpoint endpoint;
   private final URI base;
   private final Transport transport;
@@ -35,9 +32,18 @@ public final class RegistryClient {
       Clock clock,
       RetryPolicy retryPolicy,
       RetryPolicy.Sleeper sleeper) {
+    this(endpoint, clock, retryPolicy, sleeper, HttpClientFactory.DEFAULT);
+  }
+
+  RegistryClient(
+      RegistryEndpoint endpoint,
+      Clock clock,
+      RetryPolicy retryPolicy,
+      RetryPolicy.Sleeper sleeper,
+      HttpClientFactory httpClients) {
     this.endpoint = endpoint;
     this.base = baseUri(endpoint);
-    this.transport = new Transport(newHttpClient(endpoint), retryPolicy, sleeper);
+    this.transport = new Transport(httpClients.newClient(endpoint), retryPolicy, sleeper);
     this.authenticator = new Authenticator(endpoint, transport, clock);
   }
 
@@ -63,19 +69,44 @@ public final class RegistryClient {
    * {@code scope} and sending the call again. Returns the final response whatever its status.
    */
   HttpResponse<InputStream> execute(String action, Call call, Credential credential, String scope) {
-    String authorization = authenticator.authorization(credential, scope);
+    return execute(action, call, credential, List.of(scope));
+  }
+
+  /**
+   * Sends {@code call} with a token for all of {@code scopes}, first scope first. A 401 answer
+   * drops the rejected token and sends the call once more with a fresh one, for scopes extended by
+   * an {@code insufficient_scope} challenge. A call whose body cannot be sent again is not resent:
+   * its 401 becomes a retryable RegistryException, so the caller can start the operation over with
+   * the fresh token. Returns the final response whatever its status.
+   */
+  HttpResponse<InputStream> execute(
+      String action, Call call, Credential credential, List<String> scopes) {
+    String authorization = authenticator.authorization(credential, scopes);
     HttpResponse<InputStream> response = transport.send(action, call, authorization);
-    if (response.statusCode() != 401 || !call.replayable()) {
+    if (response.statusCode() != 401) {
       return response;
     }
-
     Optional<String> challenge = response.headers().firstValue("WWW-Authenticate");
     if (challenge.isEmpty()) {
       return response;
     }
+    if (!call.replayable()) {
+      RegistryException failure = Responses.failure(action, response);
+      authenticator.challenged(challenge.get(), authorization, action, scopes);
+      throw new RegistryException(
+          401, failure.errorCode(), failure.getMessage(), null, isRefreshable(authorization));
+    }
+
     Responses.discard(response);
-    authenticator.challenged(challenge.get(), authorization, action);
-    return transport.send(action, call, authenticator.authorization(credential, scope));
+    List<String> retryScopes =
+        authenticator.challenged(challenge.get(), authorization, action, scopes);
+    return transport.send(action, call, authenticator.authorization(credential, retryScopes));
+  }
+
+  // A rejected bearer token may have expired on the way, and a request sent before any challenge
+  // had no token yet: a new attempt can succeed. A rejected password cannot.
+  private static boolean isRefreshable(String authorization) {
+    return authorization == null || authorization.startsWith("Bearer ");
   }
 
   private static URI baseUri(RegistryEndpoint endpoint) {
@@ -92,19 +123,5 @@ public final class RegistryClient {
           "create registry client: invalid host " + endpoint.host() + ", want host[:port]");
     }
     return uri;
-  }
-
-  // HTTP/1.1 because registries and their blob storage all speak it, and one connection per
-  // blob stream keeps a slow layer from stalling others on a shared HTTP/2 connection.
-  private static HttpClient newHttpClient(RegistryEndpoint endpoint) {
-    HttpClient.Builder builder =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(CONNECT_TIMEOUT);
-    if (endpoint.insecureSkipTlsVerify() && !endpoint.plainHttp()) {
-      builder.sslContext(TrustAllTls.sslContext());
-    }
-    return builder.build();
   }
 }

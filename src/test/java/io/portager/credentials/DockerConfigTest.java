@@ -32,6 +32,12 @@ class DockerConfigTest {
         "index.docker.io                  | index.docker.io",
         "registry-1.docker.io             | docker.io",
         "https://index.docker.io/v1/      | registry-1.docker.io",
+        "https://index.docker.io/v1/      | index.docker.io",
+        "index.docker.io/v1               | docker.io",
+        "registry-1.docker.io/v2/         | index.docker.io",
+        "http://registry.example.com:5000/ | registry.example.com:5000",
+        "registry.example.com//           | registry.example.com",
+        "  registry.example.com           | registry.example.com",
       })
   void matchesKeySpellings(String key, String registry) {
     DockerConfig config =
@@ -48,12 +54,118 @@ class DockerConfigTest {
         "localhost:5000       | localhost:5001",
         "localhost:5000       | localhost",
         "docker.io            | ghcr.io",
+        "registry.example.com | registry.example.com:443",
+        "example.com          | registry.example.com",
       })
   void ignoresOtherHosts(String key, String registry) {
     DockerConfig config =
         DockerConfig.parse(config(key, "{\"username\":\"u\",\"password\":\"p\"}"));
 
     assertEquals(Optional.empty(), config.credentialFor(registry));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // repository         | user of the entry that applies
+        "team-a/app           | team-a",
+        "team-a/sub/app       | team-a-sub",
+        "team-a/sub           | team-a-sub",
+        "team-ab/app          | host",
+        "team-b/app           | host",
+        "app                  | host",
+        "team-a               | team-a",
+      })
+  void longestPathPrefixWins(String repository, String user) {
+    String json =
+        "{\"auths\":{"
+            + "\"https://registry.example.com/v2/\":{\"auth\":\""
+            + auth("host:p")
+            + "\"},"
+            + "\"registry.example.com/team-a\":{\"auth\":\""
+            + auth("team-a:p")
+            + "\"},"
+            + "\"https://registry.example.com/team-a/sub/\":{\"auth\":\""
+            + auth("team-a-sub:p")
+            + "\"}}}";
+
+    DockerConfig config = DockerConfig.parse(json.getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(
+        Optional.of(new Credential.Basic(user, "p")),
+        config.credentialFor("registry.example.com", repository));
+  }
+
+  @org.junit.jupiter.api.Test
+  void pathEntryDoesNotCoverOtherRepositories() {
+    DockerConfig config =
+        DockerConfig.parse(
+            config("registry.example.com/team-a", "{\"username\":\"u\",\"password\":\"p\"}"));
+
+    assertEquals(Optional.empty(), config.credentialFor("registry.example.com", "team-b/app"));
+    assertEquals(
+        Optional.of(new Credential.Basic("u", "p")),
+        config.credentialFor("registry.example.com", "team-a/app"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void hostQueryPrefersEntryWithoutPath() {
+    String json =
+        "{\"auths\":{\"r.example/team\":{\"auth\":\""
+            + auth("team:p")
+            + "\"},\"r.example\":{\"auth\":\""
+            + auth("host:p")
+            + "\"}}}";
+
+    DockerConfig config = DockerConfig.parse(json.getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(Optional.of(new Credential.Basic("host", "p")), config.credentialFor("r.example"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void hostQueryFallsBackToPathEntry() {
+    DockerConfig config =
+        DockerConfig.parse(config("r.example/team", "{\"username\":\"u\",\"password\":\"p\"}"));
+
+    assertEquals(Optional.of(new Credential.Basic("u", "p")), config.credentialFor("r.example"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void identityTokenEntry() {
+    DockerConfig config =
+        DockerConfig.parse(
+            config(
+                "r.example",
+                "{\"auth\":\"" + auth("<token>:") + "\",\"identitytoken\":\"" + SECRET + "\"}"));
+
+    Optional<Credential> credential = config.credentialFor("r.example", "app");
+
+    assertEquals(Optional.of(new Credential.IdentityToken(SECRET)), credential);
+    assertFalse(credential.get().toString().contains(SECRET), credential.get().toString());
+  }
+
+  @org.junit.jupiter.api.Test
+  void authFieldWinsOverUsernameAndPassword() {
+    DockerConfig config =
+        DockerConfig.parse(
+            config(
+                "r.example",
+                "{\"auth\":\"" + auth("a:b") + "\",\"username\":\"u\",\"password\":\"p\"}"));
+
+    assertEquals(Optional.of(new Credential.Basic("a", "b")), config.credentialFor("r.example"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void entryWithoutCredentialIsSkipped() {
+    DockerConfig config = DockerConfig.parse(config("r.example", "{\"email\":\"a@b.c\"}"));
+
+    assertEquals(Optional.empty(), config.credentialFor("r.example"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void basicToStringHidesPassword() {
+    assertFalse(new Credential.Basic("u", SECRET).toString().contains(SECRET));
   }
 
   @org.junit.jupiter.api.Test

@@ -1,0 +1,32 @@
+package io.portager.registry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Transport settings shared by every registry client.
+ *
+ * @param caBundle a PEM file with one or more CA certificates, or a directory of {@code *.pem} and
+ *     {@code *.crt} files, trusted besides the system's CAs; null for the system's CAs only
+ * @param caBundleCheckInterval how often at most the bundle's modification time is checked, so a
+ *     replaced bundle takes effect without a restart
+ * @param proxyEnvironment the environment to read {@code HTTPS_PROXY}, {@code HTTP_PROXY} and
+ *     {@code NO_PROXY} (or their lower-case forms) from; empty for direct connections
+ */
+public record RegistrySettings(
+    Path caBundle, Duration caBundleCheckInterval, Map<String, String> proxyEnvironment) {
+  public static final Duration DEFAULT_CA_BUNDLE_CHECK_INTERVAL = Duration.ofSeconds(30);
+
+  public RegistrySettings {
+    proxyEnvironment = Map.copyOf(proxyEnvironment);
+    if (caBundleCheckInterval == null) {
+      caBundleCheckInterval = DEFAULT_CA_BUNDLE_CHECK_INTERVAL;
+    }
+  }
+
+  /** System CAs only and direct connections: what the constructors without settings use. */
+  public static RegistrySettings defaults() {
+    return new RegistrySettings(null, DEFAULT_CA_BUNDLE_CHECK_INTERVAL, Map.of());
+  }
+}
