@@ -9,6 +9,8 @@ import io.portager.kube.KubeConfig;
 import io.portager.kube.KubeEventRecorder;
 import io.portager.log.Log;
 import io.portager.registry.Registries;
+import io.portager.registry.RegistrySettings;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -56,8 +58,10 @@ public final class Main {
     KubeEventRecorder events =
         new KubeEventRecorder(kube, clock, KubeEventRecorder.localHostname());
     LeaderElector.Settings election;
+    Registries registries;
     try {
       election = leaderElection(config, kubeConfig);
+      registries = new Registries(clock, registrySettings(config));
     } catch (IllegalArgumentException e) {
       System.err.println("portager: " + e.getMessage());
       System.exit(2);
@@ -67,7 +71,7 @@ public final class Main {
         new ImageSyncOperator(
             kube,
             events,
-            new Registries(clock),
+            registries,
             new ImageSyncOperator.Settings(
                 config.namespace(),
                 config.workers(),
@@ -90,6 +94,13 @@ public final class Main {
         config.workers());
     operator.start();
     stopped.await();
+  }
+
+  /** Reads the CA bundle and the proxy variables; a bad one is a startup error. */
+  private static RegistrySettings registrySettings(OperatorConfig config) {
+    Path caBundle = config.caBundle().isEmpty() ? null : Path.of(config.caBundle());
+    return new RegistrySettings(
+        caBundle, RegistrySettings.DEFAULT_CA_BUNDLE_CHECK_INTERVAL, System.getenv());
   }
 
   private static LeaderElector.Settings leaderElection(

@@ -25,7 +25,8 @@ public record OperatorConfig(
     Duration leaseDuration,
     Duration renewDeadline,
     Duration retryPeriod,
-    InetSocketAddress healthAddress) {
+    InetSocketAddress healthAddress,
+    String caBundle) {
 
   /** One flag: its name, environment variable, default and help text. */
   private record Flag(String name, String defaultValue, String help, boolean isSwitch) {
@@ -80,6 +81,12 @@ public record OperatorConfig(
               "health-address",
               ":8081",
               "host:port for /healthz and /readyz; an empty host listens on all interfaces",
+              false),
+          new Flag(
+              "ca-bundle",
+              "",
+              "PEM file, or directory of .pem and .crt files, with CA certificates trusted for"
+                  + " registries besides the system's; re-read when it changes",
               false));
 
   /** Parses flags; throws IllegalArgumentException with a message that names the bad flag. */
@@ -127,7 +134,8 @@ public record OperatorConfig(
         duration("lease-duration", values.get("lease-duration")),
         duration("renew-deadline", values.get("renew-deadline")),
         duration("retry-period", values.get("retry-period")),
-        address("health-address", values.get("health-address")));
+        address("health-address", values.get("health-address")),
+        values.get("ca-bundle").trim());
   }
 
   private static InetSocketAddress address(String name, String value) {

@@ -96,7 +96,7 @@ public final class Controller {
   }
 
   private void waitForSync() throws InterruptedException {
-    while (!informer.hasSynced()) {
+    while (!informer.hasSynced() && !queue.isShutDown()) {
       Thread.sleep(50);
     }
   }

@@ -28,6 +28,32 @@ final class CredentialResolver {
     this.allowCrossNamespace = allowCrossNamespace;
   }
 
+  /** Credentials for the repositories of one registry, from one read of one Secret. */
+  interface Lookup {
+    Credential forRepository(String repository);
+  }
+
+  /**
+   * Reads the Secret named by {@code ref} once and returns a lookup of the credential for each
+   * repository on {@code registryHost}; anonymous for every repository when {@code ref} is null.
+   * Throws {@link CredentialException} when the Secret cannot be used at all.
+   */
+  Lookup lookup(
+      String field, ImageSyncSpec.SecretRef ref, String objectNamespace, String registryHost) {
+    if (ref == null) {
+      return repository -> new Credential.Anonymous();
+    }
+    String namespace =
+        ref.namespace() == null || ref.namespace().isBlank() ? objectNamespace : ref.namespace();
+    String secretName = namespace + "/" + ref.name();
+    checkNamespace(field, namespace, objectNamespace, secretName);
+    ObjectNode secret =
+        kube.get(ApiResource.SECRETS, namespace, ref.name())
+            .orElseThrow(() -> new CredentialException(notFound(field, secretName, registryHost)));
+    DockerConfig config = parse(secret, field, secretName);
+    return repository -> match(config, field, secretName, registryHost, repository);
+  }
+
   /** Returns the credential for {@code registryHost}, or anonymous when {@code ref} is null. */
   Credential resolve(
       String field, ImageSyncSpec.SecretRef ref, String objectNamespace, String registryHost) {
@@ -51,6 +77,15 @@ final class CredentialResolver {
     String namespace =
         ref.namespace() == null || ref.namespace().isBlank() ? objectNamespace : ref.namespace();
     String secretName = namespace + "/" + ref.name();
+    checkNamespace(field, namespace, objectNamespace, secretName);
+    ObjectNode secret =
+        kube.get(ApiResource.SECRETS, namespace, ref.name())
+            .orElseThrow(() -> new CredentialException(notFound(field, secretName, registryHost)));
+    return match(parse(secret, field, secretName), field, secretName, registryHost, repository);
+  }
+
+  private void checkNamespace(
+      String field, String namespace, String objectNamespace, String secretName) {
     if (!namespace.equals(objectNamespace) && !allowCrossNamespace) {
       throw new CredentialException(
           field
@@ -60,10 +95,6 @@ final class CredentialResolver {
               + objectNamespace
               + ", or start the operator with --allow-cross-namespace-secrets");
     }
-    ObjectNode secret =
-        kube.get(ApiResource.SECRETS, namespace, ref.name())
-            .orElseThrow(() -> new CredentialException(notFound(field, secretName, registryHost)));
-    return credentialFrom(secret, field, secretName, registryHost, repository);
   }
 
   private static String notFound(String field, String secretName, String registryHost) {
@@ -82,13 +113,11 @@ final class CredentialResolver {
         + " --docker-username=USER --docker-password=PASSWORD'";
   }
 
-  private static Credential credentialFrom(
-      ObjectNode secret, String field, String secretName, String registryHost, String repository) {
+  private static DockerConfig parse(ObjectNode secret, String field, String secretName) {
     String type = secret.path("type").asText("");
     byte[] config = decodedConfig(secret, type, secretName);
-    DockerConfig dockerConfig;
     try {
-      dockerConfig = DockerConfig.parse(config);
+      return DockerConfig.parse(config);
     } catch (IllegalArgumentException e) {
       throw new CredentialException(
           "Secret "
@@ -98,6 +127,14 @@ final class CredentialResolver {
               + " is not a valid docker config: "
               + e.getMessage());
     }
+  }
+
+  private static Credential match(
+      DockerConfig dockerConfig,
+      String field,
+      String secretName,
+      String registryHost,
+      String repository) {
     Optional<Credential> credential = dockerConfig.credentialFor(registryHost, repository);
     String target = repository == null ? registryHost : registryHost + "/" + repository;
     return credential.orElseThrow(
@@ -115,10 +152,11 @@ final class CredentialResolver {
 
   private static byte[] decodedConfig(ObjectNode secret, String type, String secretName) {
     JsonNode data = secret.path("data");
-    if (DOCKER_CONFIG_JSON.equals(type) && data.hasNonNull(".dockerconfigjson")) {
+    // The data key decides, not the type: an Opaque Secret with a .dockerconfigjson key works too.
+    if (data.hasNonNull(".dockerconfigjson")) {
       return decodeData(data.get(".dockerconfigjson"), secretName, ".dockerconfigjson");
     }
-    if (DOCKER_CFG.equals(type) && data.hasNonNull(".dockercfg")) {
+    if (data.hasNonNull(".dockercfg")) {
       // The legacy format is the "auths" map alone.
       String auths =
           new String(decodeData(data.get(".dockercfg"), secretName, ".dockercfg"), UTF_8);

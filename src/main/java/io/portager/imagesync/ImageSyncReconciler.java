@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -39,6 +40,7 @@ public final class ImageSyncReconciler implements Reconciler {
   private static final Log LOG = Log.get("imagesync");
   private static final Duration FIRST_RETRY = Duration.ofSeconds(10);
   private static final Duration MAX_RETRY = Duration.ofMinutes(5);
+  private static final int MAX_TAG_EVENTS = 10;
 
   private final KubeClient kube;
   private final EventRecorder events;
@@ -65,7 +67,7 @@ public final class ImageSyncReconciler implements Reconciler {
    * the resourceVersions it read or wrote itself, and the next run time. A cached object at one of
    * those versions is older than this knowledge, so it must not trigger another sync.
    */
-  private record Memory(String uid, Set<String> versions, Instant next) {}
+  private record Memory(String uid, Set<String> versions, ImageSyncStatus status) {}
 
   ImageSyncReconciler(
       KubeClient kube,
@@ -97,11 +99,11 @@ public final class ImageSyncReconciler implements Reconciler {
       memory.remove(key);
       known = null;
     }
-    if (known != null && known.versions().contains(resourceVersion(object))) {
-      return Optional.of(untilNextRun(key, known.next(), clock.instant()));
-    }
+    // A cached object at a version this operator read or wrote itself may predate its last
+    // status write, so the status it last wrote is the better knowledge.
+    boolean stale = known != null && known.versions().contains(resourceVersion(object));
     long generation = object.path("metadata").path("generation").asLong();
-    ImageSyncStatus status = readStatus(object);
+    ImageSyncStatus status = stale ? known.status() : readStatus(object);
     SyncPlan plan;
     try {
       plan = SpecValidator.validate(readSpec(object));
@@ -110,7 +112,7 @@ public final class ImageSyncReconciler implements Reconciler {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    Trigger trigger = trigger(key, object, status, generation, now);
+    Trigger trigger = trigger(key, stale ? null : object, status, generation, now);
     if (trigger == Trigger.NONE) {
       return Optional.of(untilNextRun(key, Instant.parse(status.nextSyncTime()), now));
     }
@@ -118,6 +120,7 @@ public final class ImageSyncReconciler implements Reconciler {
     return Optional.of(sync(key, object, plan, trigger, status, generation));
   }
 
+  /** Decides why to sync now, if at all; a null {@code object} means its annotations are stale. */
   private Trigger trigger(
       String key, ObjectNode object, ImageSyncStatus status, long generation, Instant now) {
     if (status == null || status.observedGeneration() == null) {
@@ -126,7 +129,7 @@ public final class ImageSyncReconciler implements Reconciler {
     if (status.observedGeneration() != generation) {
       return Trigger.SPEC_CHANGED;
     }
-    if (hasSyncNow(object)) {
+    if (object != null && hasSyncNow(object)) {
       return Trigger.SYNC_NOW;
     }
     if (status.nextSyncTime() == null || !Instant.parse(status.nextSyncTime()).isAfter(now)) {
@@ -173,13 +176,13 @@ public final class ImageSyncReconciler implements Reconciler {
     List<SyncPlan.TagJob> allJobs = plan.jobs();
     List<TagOutcome> outcomes;
     try {
-      Credential source =
-          credentials.resolve(
+      CredentialResolver.Lookup source =
+          credentials.lookup(
               "spec.source.authSecretRef",
               spec.source().authSecretRef(),
               namespace,
               plan.source().host());
-      Credential destination = destinationCredential(spec, namespace, plan);
+      CredentialResolver.Lookup destination = destinationCredentials(spec, namespace, plan);
       TagResolver.Resolution resolution = resolver.resolve(plan, source);
       allJobs = resolution.jobs();
       recordResolution(object, resolution, previous);
@@ -205,10 +208,13 @@ public final class ImageSyncReconciler implements Reconciler {
     RunReport report =
         new RunReport(
             plan, allJobs, outcomes, finished, next, retry == null ? null : retry.retryAt());
-    writeStatus(object, written, before -> report.status(before, generation));
+    ImageSyncStatus after =
+        writeStatus(object, written, before -> report.status(before, generation));
     recordEvents(object, report);
     removeSyncNow(object, written);
-    memory.put(key, new Memory(object.path("metadata").path("uid").asText(), written, next));
+    if (after != null) {
+      memory.put(key, new Memory(object.path("metadata").path("uid").asText(), written, after));
+    }
     LOG.info(
         "sync_finished",
         "imagesync",
@@ -296,12 +302,13 @@ public final class ImageSyncReconciler implements Reconciler {
         .collect(Collectors.toSet());
   }
 
-  private Credential destinationCredential(ImageSyncSpec spec, String namespace, SyncPlan plan) {
+  private CredentialResolver.Lookup destinationCredentials(
+      ImageSyncSpec spec, String namespace, SyncPlan plan) {
     ImageSyncSpec.Auth auth = spec.destination().auth();
     if ("anonymous".equals(auth.method())) {
-      return new Credential.Anonymous();
+      return repository -> new Credential.Anonymous();
     }
-    return credentials.resolve(
+    return credentials.lookup(
         "spec.destination.auth.secretRef", auth.secretRef(), namespace, plan.destination().host());
   }
 
@@ -408,15 +415,35 @@ public final class ImageSyncReconciler implements Reconciler {
         generation);
   }
 
+  /**
+   * Records one Event per copied and per failed tag, up to {@value #MAX_TAG_EVENTS} of each per
+   * run, then one Event that counts the rest, and the run's SyncComplete summary.
+   */
   private void recordEvents(ObjectNode object, RunReport report) {
+    int copiedEvents = 0;
+    int failedEvents = 0;
     for (TagOutcome outcome : report.outcomes()) {
-      if (!outcome.ok()) {
+      if (!outcome.ok() && failedEvents++ < MAX_TAG_EVENTS) {
         events.record(
             object, EventRecorder.Type.Warning, "SyncFailed", report.describeFailure(outcome));
-      } else if (outcome.copied()) {
+      } else if (outcome.ok() && outcome.copied() && copiedEvents++ < MAX_TAG_EVENTS) {
         events.record(
             object, EventRecorder.Type.Normal, "ImageSynced", report.describeCopy(outcome));
       }
+    }
+    if (failedEvents > MAX_TAG_EVENTS) {
+      events.record(
+          object,
+          EventRecorder.Type.Warning,
+          "SyncFailed",
+          (failedEvents - MAX_TAG_EVENTS) + " more tag(s) failed; status.images lists each error");
+    }
+    if (copiedEvents > MAX_TAG_EVENTS) {
+      events.record(
+          object,
+          EventRecorder.Type.Normal,
+          "ImageSynced",
+          (copiedEvents - MAX_TAG_EVENTS) + " more tag(s) copied; status.images lists each digest");
     }
     EventRecorder.Type type =
         report.failed() == 0 ? EventRecorder.Type.Normal : EventRecorder.Type.Warning;
@@ -427,9 +454,10 @@ public final class ImageSyncReconciler implements Reconciler {
    * Writes the status of the object with {@code uid} and remembers the resourceVersion written.
    * Does nothing when the object was deleted, or deleted and created again under the same name.
    */
-  private void writeStatus(
+  private ImageSyncStatus writeStatus(
       ObjectNode object, Set<String> written, UnaryOperator<ImageSyncStatus> change) {
     String uid = object.path("metadata").path("uid").asText();
+    AtomicReference<ImageSyncStatus> result = new AtomicReference<>();
     try {
       kube.updateStatusWithRetry(
               ImageSyncs.RESOURCE,
@@ -440,13 +468,30 @@ public final class ImageSyncReconciler implements Reconciler {
                   throw new ObjectReplacedException();
                 }
                 ImageSyncStatus next = change.apply(readStatus(fresh));
+                result.set(next);
                 fresh.set("status", mapper.valueToTree(next));
                 return fresh;
               })
-          .ifPresent(result -> written.add(resourceVersion(result)));
+          .ifPresent(updated -> written.add(resourceVersion(updated)));
     } catch (ObjectReplacedException e) {
       LOG.info("status_not_written", "imagesync", Informer.keyOf(object), "reason", "replaced");
+    } catch (KubeApiException e) {
+      if (e.isRetryable() && !e.getMessage().contains("too large")) {
+        throw e;
+      }
+      // Retrying cannot help, and a rethrow would run the whole sync again: report it instead.
+      LOG.error(
+          "status_write_failed", "imagesync", Informer.keyOf(object), "error", e.getMessage());
+      events.record(
+          object,
+          EventRecorder.Type.Warning,
+          "StatusUpdateFailed",
+          "writing the status failed: "
+              + e.getMessage()
+              + ". Fewer images or tags per"
+              + " ImageSync keep the status small");
     }
+    return result.get();
   }
 
   /** Thrown inside a status mutation when the name now belongs to another object. */

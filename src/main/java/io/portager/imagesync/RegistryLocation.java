@@ -27,10 +27,23 @@ record RegistryLocation(String host, String pathPrefix) {
     if (host.isEmpty() || host.startsWith(".") || host.endsWith(":")) {
       throw invalid(field, value, "the host part is malformed");
     }
+    checkPort(field, value, host);
     if (host.equals("index.docker.io") || host.equals("registry-1.docker.io")) {
       host = DOCKER_HUB;
     }
     return new RegistryLocation(host, path);
+  }
+
+  private static void checkPort(String field, String value, String host) {
+    int colon = host.lastIndexOf(':');
+    if (colon < 0 || host.endsWith("]")) {
+      return;
+    }
+    String port = host.substring(colon + 1);
+    boolean valid = port.chars().allMatch(Character::isDigit) && !port.isEmpty();
+    if (!valid || Integer.parseInt(port.length() > 6 ? "999999" : port) > 65535) {
+      throw invalid(field, value, "the port must be a number from 1 to 65535");
+    }
   }
 
   /** The host that serves the registry API; Docker Hub's API lives on registry-1.docker.io. */

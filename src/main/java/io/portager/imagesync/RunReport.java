@@ -25,6 +25,12 @@ record RunReport(
     Instant retryAt) {
   private static final int MAX_ERROR_IN_CONDITION = 2048;
 
+  /**
+   * How many failed tags keep their whole error in the status; later ones keep 200 characters, so
+   * thousands of failures still fit the API server's request size limit (1.5 MiB by default).
+   */
+  private static final int FULL_ERRORS = 50;
+
   RunReport {
     jobs = List.copyOf(jobs);
     outcomes = List.copyOf(outcomes);
@@ -128,11 +134,17 @@ record RunReport(
       ran.put(outcome.job().image() + ":" + outcome.job().tag(), outcome);
     }
     Map<String, List<TagStatus>> byImage = new LinkedHashMap<>();
+    int failedSoFar = 0;
     for (SyncPlan.TagJob job : jobs) {
       String key = job.image() + ":" + job.tag();
       TagOutcome outcome = ran.get(key);
       TagStatus tag =
-          outcome != null ? tagStatus(outcome, previousTags.get(key)) : previousTags.get(key);
+          outcome != null
+              ? tagStatus(outcome, previousTags.get(key), failedSoFar)
+              : previousTags.get(key);
+      if (outcome != null && !outcome.ok()) {
+        failedSoFar++;
+      }
       if (tag != null) {
         byImage.computeIfAbsent(job.image(), name -> new ArrayList<>()).add(tag);
       }
@@ -142,7 +154,7 @@ record RunReport(
     return images;
   }
 
-  private TagStatus tagStatus(TagOutcome outcome, TagStatus previous) {
+  private TagStatus tagStatus(TagOutcome outcome, TagStatus previous, int failedSoFar) {
     if (outcome.ok()) {
       return new TagStatus(
           outcome.job().tag(),
@@ -165,7 +177,7 @@ record RunReport(
         previous == null ? null : previous.platforms(),
         null,
         previous == null ? null : previous.lastSyncTime(),
-        truncate(outcome.error()),
+        failedSoFar < FULL_ERRORS ? truncate(outcome.error()) : shorten(outcome.error()),
         null,
         null);
   }
@@ -225,6 +237,10 @@ record RunReport(
       return text;
     }
     return text.substring(0, MAX_ERROR_IN_CONDITION) + "…";
+  }
+
+  private static String shorten(String text) {
+    return text == null || text.length() <= 200 ? text : text.substring(0, 200) + "…";
   }
 
   static String format(Instant instant) {

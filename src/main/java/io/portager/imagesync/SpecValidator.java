@@ -141,6 +141,14 @@ final class SpecValidator {
           "InvalidSpec", "spec.images is empty: list at least one image with its tags");
     }
     String prefix = spec.destination().repositoryPrefix();
+    if (!isBlank(prefix) && !Reference.isValidRepository(prefix.replaceAll("^/+|/+$", ""))) {
+      throw new InvalidSpecException(
+          "InvalidSpec",
+          "invalid spec.destination.repositoryPrefix \""
+              + prefix
+              + "\": use lower-case path"
+              + " components of letters, digits, '.', '_' and '-' separated by '/'");
+    }
     RegistryLocation target =
         isBlank(prefix)
             ? destination
@@ -165,7 +173,16 @@ final class SpecValidator {
       checkReference(field, source.host(), sourceRepository, "latest");
       checkReference(field, target.host(), destinationRepository, "latest");
       for (String tag : tags) {
-        checkReference(field, source.host(), sourceRepository, tag);
+        if (tag == null || !Reference.isValidTag(tag)) {
+          throw new InvalidSpecException(
+              "InvalidSpec",
+              "invalid tag \""
+                  + tag
+                  + "\" in "
+                  + field
+                  + ".tags: a tag is 1 to 128 letters,"
+                  + " digits, '_', '.' and '-', not starting with '.' or '-'");
+        }
         if (seen.add(destinationRepository + ":" + tag)) {
           jobs.add(new SyncPlan.TagJob(image.name(), tag, sourceRepository, destinationRepository));
         }

@@ -35,13 +35,13 @@ final class SyncRunner {
       String key,
       SyncPlan plan,
       List<SyncPlan.TagJob> jobs,
-      Credential sourceCredential,
-      Credential destinationCredential)
+      CredentialResolver.Lookup sourceCredentials,
+      CredentialResolver.Lookup destinationCredentials)
       throws InterruptedException {
     List<Future<TagOutcome>> futures = new ArrayList<>();
     for (SyncPlan.TagJob job : jobs) {
       futures.add(
-          pool.submit(() -> runOne(key, plan, job, sourceCredential, destinationCredential)));
+          pool.submit(() -> runOne(key, plan, job, sourceCredentials, destinationCredentials)));
     }
     List<TagOutcome> outcomes = new ArrayList<>();
     for (int i = 0; i < futures.size(); i++) {
@@ -67,8 +67,16 @@ final class SyncRunner {
       String key,
       SyncPlan plan,
       SyncPlan.TagJob job,
-      Credential sourceCredential,
-      Credential destinationCredential) {
+      CredentialResolver.Lookup sourceCredentials,
+      CredentialResolver.Lookup destinationCredentials) {
+    Credential sourceCredential;
+    Credential destinationCredential;
+    try {
+      sourceCredential = sourceCredentials.forRepository(job.sourceRepository());
+      destinationCredential = destinationCredentials.forRepository(job.destinationRepository());
+    } catch (CredentialException e) {
+      return TagOutcome.failed(job, e.getMessage(), true);
+    }
     Repository source =
         registries
             .client(plan.sourceEndpoint())
@@ -114,13 +122,19 @@ final class SyncRunner {
     String message = e.getMessage();
     if (e.isAuthFailure()) {
       return message
-          + ": check the credentials in the Secret for this registry and that they may pull"
-          + " from the source and push to the destination";
+          + ": check that the credentials for this registry exist and may pull from the source"
+          + " and push to the destination";
     }
     if (e.status() == 0) {
+      Throwable cause = e.getCause();
+      String detail =
+          cause == null || message.contains(cause.getClass().getSimpleName())
+              ? ""
+              : " (" + cause.getClass().getSimpleName() + ")";
       return message
-          + ": check the registry host and port and the network; for a registry that serves"
-          + " plain HTTP set plainHTTP: true";
+          + detail
+          + ": check the registry host and port, the network, and whether the registry serves"
+          + " HTTPS or plain HTTP (plainHTTP)";
     }
     if (e.isRetryable()) {
       return message + ": the registry is failing or throttling; the sync is retried with backoff";

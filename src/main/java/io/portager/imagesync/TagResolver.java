@@ -28,14 +28,14 @@ final class TagResolver {
   record Resolution(
       List<SyncPlan.TagJob> jobs, List<TagOutcome> failures, List<QueryResult> queries) {}
 
-  Resolution resolve(SyncPlan plan, Credential sourceCredential) {
+  Resolution resolve(SyncPlan plan, CredentialResolver.Lookup sourceCredentials) {
     List<SyncPlan.TagJob> jobs = new ArrayList<>(plan.jobs());
     Set<String> seen = new HashSet<>();
     jobs.forEach(job -> seen.add(job.destinationRepository() + ":" + job.tag()));
     List<TagOutcome> failures = new ArrayList<>();
     List<QueryResult> results = new ArrayList<>();
     for (SyncPlan.TagQuery query : plan.queries()) {
-      QueryResult result = run(plan, query, sourceCredential);
+      QueryResult result = run(plan, query, sourceCredentials);
       results.add(result);
       if (result.error() != null) {
         SyncPlan.TagJob placeholder = query.job(query.constraint().toString());
@@ -52,8 +52,10 @@ final class TagResolver {
     return new Resolution(jobs, failures, results);
   }
 
-  private QueryResult run(SyncPlan plan, SyncPlan.TagQuery query, Credential credential) {
+  private QueryResult run(
+      SyncPlan plan, SyncPlan.TagQuery query, CredentialResolver.Lookup credentials) {
     try {
+      Credential credential = credentials.forRepository(query.sourceRepository());
       List<String> available =
           registries
               .client(plan.sourceEndpoint())
@@ -65,6 +67,8 @@ final class TagResolver {
       return new QueryResult(query, selected, null);
     } catch (RegistryException e) {
       return new QueryResult(query, List.of(), "list tags: " + SyncRunner.explain(e));
+    } catch (CredentialException e) {
+      return new QueryResult(query, List.of(), e.getMessage());
     } catch (IllegalArgumentException e) {
       return new QueryResult(query, List.of(), "select tags: " + e.getMessage());
     }

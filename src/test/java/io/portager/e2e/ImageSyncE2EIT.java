@@ -503,4 +503,41 @@ class ImageSyncE2EIT {
     assertTrue(paths.stream().anyMatch(p -> p.endsWith("/manifests/1.1")), paths.toString());
     assertFalse(paths.stream().anyMatch(p -> p.endsWith("/manifests/1.0")), paths.toString());
   }
+
+  @Test
+  void semverSelectsNewestMatchingTags() throws Exception {
+    String ns = "semver-tags";
+    secrets(ns);
+    for (String tag : List.of("1.0.0", "1.1.0", "1.2.0-rc.1", "2.0.0", "latest")) {
+      pushDockerImage(env.tokenRegistry, env.tokenCredentials, "sv/app", tag, "sv-" + tag);
+    }
+
+    env.controlPlane.kubectlApply(
+        imageSync(
+            ns,
+            "mirror",
+            "@every 1h",
+            env.tokenRegistry,
+            "token-registry",
+            env.basicRegistry,
+            "basic-registry",
+            "    - {name: sv/app, semver: \">=1.0.0 <3.0.0\", maxTags: 2,"
+                + " excludeTags: [\"2\\\\..*\"]}\n"));
+    JsonNode synced =
+        env.awaitImageSync(ns, "mirror", TIMEOUT, "Ready=True", s -> readyIs(s, "True"));
+
+    List<String> tags = new ArrayList<>();
+    synced
+        .path("status")
+        .path("images")
+        .get(0)
+        .path("tags")
+        .forEach(t -> tags.add(t.path("tag").asText()));
+    assertEquals(List.of("1.1.0", "1.0.0"), tags);
+    assertEquals(
+        env.skopeo.digest(env.tokenRegistry.host() + "/sv/app:1.1.0", env.tokenCredentials),
+        env.crane.digest(env.basicRegistry.host() + "/mirror/sv/app:1.1.0", env.basicCredentials));
+    List<String> reasons = reasons(env.events(ns, "mirror"));
+    assertTrue(reasons.contains("TagsResolved"), reasons.toString());
+  }
 }

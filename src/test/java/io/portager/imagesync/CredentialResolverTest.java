@@ -125,7 +125,7 @@ class CredentialResolverTest {
 
   @Test
   void wrongTypeNamesExpectedType() {
-    kube.put("apps", "pull", "Opaque", ".dockerconfigjson", config());
+    kube.put("apps", "pull", "Opaque", "password", config());
 
     CredentialException e =
         assertThrows(
@@ -135,6 +135,15 @@ class CredentialResolverTest {
     assertTrue(e.getMessage().contains("\"Opaque\""), e.getMessage());
     assertTrue(e.getMessage().contains(CredentialResolver.DOCKER_CONFIG_JSON), e.getMessage());
     assertFalse(e.getMessage().contains(PASSWORD), e.getMessage());
+  }
+
+  @Test
+  void opaqueSecretWithDockerConfigKeyWorks() {
+    kube.put("apps", "pull", "Opaque", ".dockerconfigjson", config());
+
+    Credential credential = resolver(false).resolve(FIELD, ref("pull", null), "apps", HOST);
+
+    assertTrue(credential instanceof Credential.Basic, credential.toString());
   }
 
   @Test
