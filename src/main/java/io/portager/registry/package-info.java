@@ -1,13 +1,14 @@
 /**
  * A client for the OCI distribution API: Bearer and Basic challenges with a token cache, manifest
- * HEAD, GET and PUT, blob existence checks, streaming blob copies with digest verification, and tag
- * listing. One {@link io.portager.registry.RegistryClient} per endpoint uses one HttpClient.
+ * HEAD, GET and PUT, blob existence checks, streaming blob copies with digest verification, tag
+ * listing and the referrers API. One {@link io.portager.registry.RegistryClient} per endpoint uses
+ * one HttpClient.
  *
  * <p>Depends only on {@code io.portager.oci} and {@code io.portager.log}.
  *
  * <p>Known limits: uploads are monolithic (no chunked PATCH uploads and no cross-repository
- * mounts); abandoned upload sessions are not cancelled; no referrers API; the OAuth2 POST token
- * form and refresh tokens are not used; a stalled blob body has no read timeout; the TLS setting of
- * an endpoint also applies to its token realm.
+ * mounts); abandoned upload sessions are not cancelled; the OAuth2 POST token form and refresh
+ * tokens are not used; a stalled blob body has no read timeout; the TLS setting of an endpoint also
+ * applies to its token realm.
  */
 package io.portager.registry;
