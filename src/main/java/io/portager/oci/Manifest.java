@@ -82,7 +82,7 @@ public record Manifest(String mediaType, byte[] bytes, Digest digest) {
     return List.copyOf(blobs);
   }
 
-  /** The {@code artifactType} field of an OCI 1.1 manifest or index, or null when absent. */
+  /** Returns the {@code artifactType} of an OCI 1.1 manifest or index, or null when absent. */
   public String artifactType() {
     JsonNode field = readTree(bytes).get("artifactType");
     return field != null && field.isTextual() ? field.asText() : null;
@@ -93,7 +93,7 @@ public record Manifest(String mediaType, byte[] bytes, Digest digest) {
     return isIndex() ? null : blobs().get(0).mediaType();
   }
 
-  /** The {@code subject} descriptor: the manifest this one refers to, such as a signed image. */
+  /** Returns the {@code subject}: the manifest this one refers to, such as a signed image. */
   public Optional<Descriptor> subject() {
     JsonNode subject = readTree(bytes).get("subject");
     if (subject == null || subject.isNull()) {
@@ -102,7 +102,7 @@ public record Manifest(String mediaType, byte[] bytes, Digest digest) {
     return Optional.of(descriptor(subject, "subject"));
   }
 
-  /** The manifest's own annotations; empty when it has none. */
+  /** Returns the manifest's own annotations, or an empty map. */
   public Map<String, String> annotations() {
     return stringMap(readTree(bytes).get("annotations"));
   }
@@ -129,9 +129,9 @@ public record Manifest(String mediaType, byte[] bytes, Digest digest) {
 
   /**
    * Builds an OCI image index that lists {@code referrers} in the given order: the form of a
-   * referrers list and of the tag that stands in for the referrers API. Each entry keeps its media
-   * type, digest, size, artifact type and annotations (keys sorted), so the bytes depend only on
-   * the list.
+   * referrers list and of the referrers tag that replaces the API. Each entry keeps its media type,
+   * digest, size, artifact type and annotations (keys sorted), so the bytes depend only on the
+   * list.
    */
   public static Manifest referrersIndex(List<Descriptor> referrers) {
     ObjectNode root = JSON.createObjectNode();

@@ -71,7 +71,7 @@ final class ReferrerSync {
   List<Digest> listAtSource(Digest subject) {
     List<Digest> found = new ArrayList<>();
     for (Descriptor referrer : listSource(subject)) {
-      if (typeWanted(referrer.artifactType())) {
+      if (isTypeRequested(referrer.artifactType())) {
         found.add(referrer.digest());
       }
     }
@@ -126,7 +126,7 @@ final class ReferrerSync {
     Map<Digest, Manifest> result = new LinkedHashMap<>();
     for (Descriptor descriptor : listSource(subject)) {
       if (result.containsKey(descriptor.digest())
-          || (descriptor.artifactType() != null && !typeWanted(descriptor.artifactType()))) {
+          || (descriptor.artifactType() != null && !isTypeRequested(descriptor.artifactType()))) {
         continue;
       }
       Manifest manifest = source.getManifest(descriptor.digest().toString());
@@ -144,7 +144,7 @@ final class ReferrerSync {
             "its subject is not this digest");
         continue;
       }
-      if (typeWanted(artifactTypeOf(manifest))) {
+      if (isTypeRequested(artifactTypeOf(manifest))) {
         result.put(manifest.digest(), manifest);
       }
     }
@@ -242,7 +242,7 @@ final class ReferrerSync {
         continue;
       }
       Manifest manifest = source.getManifest(wanted.get().digest().toString());
-      if (!typeWanted(artifactTypeOf(manifest))) {
+      if (!isTypeRequested(artifactTypeOf(manifest))) {
         continue;
       }
       copy.contentOf(manifest, 0);
@@ -251,11 +251,11 @@ final class ReferrerSync {
     }
   }
 
-  private boolean typeWanted(String artifactType) {
+  private boolean isTypeRequested(String artifactType) {
     return artifactTypes.isEmpty() || artifactTypes.contains(artifactType);
   }
 
-  /** The descriptor a referrers list holds for {@code referrer}. */
+  /** Builds the entry of a referrers list for {@code referrer}. */
   private static Descriptor tagEntry(Manifest referrer) {
     return new Descriptor(
         referrer.mediaType(),

@@ -99,8 +99,8 @@ class ArtifactSyncIT {
         Fixtures.push(skopeo, fixture, from.host(), repository, "1.0", ANONYMOUS).digest();
     String referrersTag = "sha256-" + index.substring("sha256:".length());
     Layout referrer = writeReferrer(layouts, fixture, referrersTag);
-    // skopeo 1.9 refuses --preserve-digests for an index of artifacts, so the referrers tag is
-    // pushed without it; the referrer manifest inside keeps its digest either way.
+    // skopeo 1.9 rejects --preserve-digests for this index of artifacts, so it is pushed without.
+    // The referrer manifest inside keeps its digest, which the checks below compare.
     skopeo.copy(
         "oci:" + referrer.path + ":" + referrersTag,
         ANONYMOUS,
@@ -171,7 +171,7 @@ class ArtifactSyncIT {
     return digest;
   }
 
-  /** An artifact with {@code artifactType}, the empty config and one layer. */
+  /** Writes an artifact with {@code artifactType}, the empty config and one layer. */
   private Layout writeArtifact(Path layouts) {
     Layout layout = new Layout(layouts.resolve("artifact"));
     Map<String, Object> config = layout.blob(MediaTypes.EMPTY, bytes("{}"));
@@ -183,7 +183,7 @@ class ArtifactSyncIT {
     return layout;
   }
 
-  /** A manifest shaped like {@code helm push} output: chart config and chart layer. */
+  /** Writes a manifest shaped like {@code helm push} output: chart config and chart layer. */
   private Layout writeHelmChart(Path layouts) {
     Layout layout = new Layout(layouts.resolve("chart"));
     Map<String, Object> config =
@@ -198,8 +198,8 @@ class ArtifactSyncIT {
   }
 
   /**
-   * An SBOM-like artifact whose subject is the fixture index, listed in an OCI index tagged with
-   * the referrers tag, as a client without the referrers API pushes it.
+   * Writes an SBOM-like artifact whose subject is the fixture index, listed in an OCI index tagged
+   * with the referrers tag, as a client without the referrers API pushes it.
    */
   private Layout writeReferrer(Path layouts, FixtureImage fixture, String referrersTag) {
     Layout layout = new Layout(layouts.resolve("referrer"));

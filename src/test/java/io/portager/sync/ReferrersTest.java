@@ -222,7 +222,8 @@ class ReferrersTest {
             index.digest().referrersTag(),
             arm64.digest().referrersTag())) {
       int at = writes.indexOf("PUT /v2/mirror/app/manifests/" + reference);
-      assertTrue(at >= 0 && at < tag, reference + " in " + writes);
+      assertTrue(at >= 0, reference + " missing from " + writes);
+      assertTrue(at < tag, reference + " after the tag in " + writes);
     }
   }
 
