@@ -56,6 +56,17 @@ public record Digest(String algorithm, String hex) {
     return hex.equals(HexFormat.of().formatHex(hash));
   }
 
+  /**
+   * Returns the tag that stands for this digest in the referrers tag schema of the OCI distribution
+   * spec (v1.1): {@code <algorithm>-<hex>}, with the algorithm cut to 32 and the hex to 64
+   * characters so the tag fits the 128-character tag grammar, such as {@code sha256-<64 hex>}.
+   */
+  public String referrersTag() {
+    String shortAlgorithm = algorithm.length() > 32 ? algorithm.substring(0, 32) : algorithm;
+    String shortHex = hex.length() > 64 ? hex.substring(0, 64) : hex;
+    return shortAlgorithm + "-" + shortHex;
+  }
+
   @Override
   public String toString() {
     return algorithm + ":" + hex;

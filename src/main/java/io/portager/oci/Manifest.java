@@ -1,12 +1,21 @@
 package io.portager.oci;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A manifest as stored: its media type, its exact bytes (pushed unchanged so the digest is
@@ -14,7 +23,11 @@ import java.util.List;
  * its config and layer blobs.
  */
 public record Manifest(String mediaType, byte[] bytes, Digest digest) {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Exact decimals so that rewriting an index (filterChildren) keeps every number as written.
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   /**
    * Parses the bytes; throws IllegalArgumentException for schema 1 or malformed JSON. The media
@@ -67,6 +80,78 @@ public record Manifest(String mediaType, byte[] bytes, Digest digest) {
     blobs.add(descriptor(root.path("config"), "config"));
     blobs.addAll(descriptors(root, "layers"));
     return List.copyOf(blobs);
+  }
+
+  /** Returns the {@code artifactType} of an OCI 1.1 manifest or index, or null when absent. */
+  public String artifactType() {
+    JsonNode field = readTree(bytes).get("artifactType");
+    return field != null && field.isTextual() ? field.asText() : null;
+  }
+
+  /** Media type of the config blob of an image manifest, or null for an index. */
+  public String configMediaType() {
+    return isIndex() ? null : blobs().get(0).mediaType();
+  }
+
+  /** Returns the {@code subject}: the manifest this one refers to, such as a signed image. */
+  public Optional<Descriptor> subject() {
+    JsonNode subject = readTree(bytes).get("subject");
+    if (subject == null || subject.isNull()) {
+      return Optional.empty();
+    }
+    return Optional.of(descriptor(subject, "subject"));
+  }
+
+  /** Returns the manifest's own annotations, or an empty map. */
+  public Map<String, String> annotations() {
+    return stringMap(readTree(bytes).get("annotations"));
+  }
+
+  /**
+   * Returns a copy of this index with only the children whose digest is in {@code keep}, in their
+   * original order. Every other field and every kept descriptor stays as it was, and the bytes are
+   * compact JSON in the original key order, so the same input always gives the same digest.
+   */
+  public Manifest filterChildren(Set<Digest> keep) {
+    if (!isIndex()) {
+      throw new IllegalStateException("filter children of " + digest + ": not an index");
+    }
+    ObjectNode root = (ObjectNode) readTree(bytes);
+    ArrayNode children = (ArrayNode) root.get("manifests");
+    Iterator<JsonNode> iterator = children.elements();
+    while (iterator.hasNext()) {
+      if (!keep.contains(Digest.parse(iterator.next().get("digest").asText()))) {
+        iterator.remove();
+      }
+    }
+    return parse(mediaType, write(root));
+  }
+
+  /**
+   * Builds an OCI image index that lists {@code referrers} in the given order: the form of a
+   * referrers list and of the referrers tag that replaces the API. Each entry keeps its media type,
+   * digest, size, artifact type and annotations (keys sorted), so the bytes depend only on the
+   * list.
+   */
+  public static Manifest referrersIndex(List<Descriptor> referrers) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("schemaVersion", 2);
+    root.put("mediaType", MediaTypes.OCI_INDEX);
+    ArrayNode entries = root.putArray("manifests");
+    for (Descriptor referrer : referrers) {
+      ObjectNode entry = entries.addObject();
+      entry.put("mediaType", referrer.mediaType());
+      entry.put("digest", referrer.digest().toString());
+      entry.put("size", referrer.size());
+      if (referrer.artifactType() != null) {
+        entry.put("artifactType", referrer.artifactType());
+      }
+      if (!referrer.annotations().isEmpty()) {
+        ObjectNode annotations = entry.putObject("annotations");
+        new TreeMap<>(referrer.annotations()).forEach(annotations::put);
+      }
+    }
+    return parse(MediaTypes.OCI_INDEX, write(root));
   }
 
   /** Returns a descriptor pointing at this manifest. */
@@ -173,8 +258,31 @@ public record Manifest(String mediaType, byte[] bytes, Digest digest) {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("parse manifest: " + where + ": " + e.getMessage(), e);
     }
+    JsonNode artifactType = node.get("artifactType");
     return new Descriptor(
-        mediaType.asText(), parsed, size.asLong(), platform(node.get("platform")));
+        mediaType.asText(),
+        parsed,
+        size.asLong(),
+        platform(node.get("platform")),
+        artifactType != null && artifactType.isTextual() ? artifactType.asText() : null,
+        stringMap(node.get("annotations")));
+  }
+
+  private static Map<String, String> stringMap(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      return Map.of();
+    }
+    Map<String, String> result = new TreeMap<>();
+    node.fields().forEachRemaining(field -> result.put(field.getKey(), field.getValue().asText()));
+    return result;
+  }
+
+  private static byte[] write(JsonNode root) {
+    try {
+      return JSON.writeValueAsBytes(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("encode manifest: " + e.getMessage(), e);
+    }
   }
 
   private static Platform platform(JsonNode node) {

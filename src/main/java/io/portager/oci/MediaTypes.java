@@ -18,6 +18,14 @@ public final class MediaTypes {
   public static final String DOCKER_SCHEMA1_SIGNED =
       "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
+  /** Config of an artifact that has no config, the two bytes {@code {}} (OCI image spec v1.1). */
+  public static final String EMPTY = "application/vnd.oci.empty.v1+json";
+
+  /** Config and chart layer of a Helm chart stored as an OCI artifact (Helm 3.8 and later). */
+  public static final String HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json";
+
+  public static final String HELM_CHART = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+
   /** The manifest types this client reads and writes, indexes first, as sent in {@code Accept}. */
   public static final List<String> SUPPORTED_MANIFESTS =
       List.of(OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST);

@@ -112,32 +112,20 @@ final class HttpRepository implements Repository {
 
   @Override
   public void putManifest(String reference, Manifest manifest) {
-    String action = "put manifest " + display(reference);
-    byte[] bytes = manifest.bytes();
-    Call call =
-        new Call(
-            "PUT",
-            manifestUri(reference),
-            Map.of("Content-Type", manifest.mediaType()),
-            () -> BodyPublishers.ofByteArray(bytes),
-            true,
-            false,
-            Call.DEFAULT_TIMEOUT);
-    HttpResponse<InputStream> response = client.execute(action, call, credential, pushScope);
-    if (response.statusCode() / 100 != 2) {
-      throw Responses.failure(action, response);
-    }
-    Responses.discard(response);
+    sendManifest(reference, manifest);
+  }
 
-    Optional<String> stored = response.headers().firstValue("Docker-Content-Digest");
-    if (stored.isPresent() && !parseDigestHeader(stored.get(), action).equals(manifest.digest())) {
-      throw new RegistryException(
-          0,
-          null,
-          action + ": registry stored digest " + stored.get() + ", want " + manifest.digest(),
-          null,
-          false);
-    }
+  @Override
+  public boolean putReferrerManifest(String reference, Manifest manifest) {
+    HttpResponse<InputStream> response = sendManifest(reference, manifest);
+    // A registry with the referrers API answers a manifest with a subject with OCI-Subject
+    // (distribution spec v1.1, "Pushing Manifests with Subject").
+    return response.headers().firstValue("OCI-Subject").isPresent();
+  }
+
+  @Override
+  public Optional<List<Descriptor>> referrers(Digest subject, String artifactType) {
+    return new ReferrersListing(this, subject, artifactType).run();
   }
 
   @Override
@@ -204,6 +192,16 @@ final class HttpRepository implements Repository {
     return List.copyOf(tags);
   }
 
+  /** Sends a read-only request with this repository's credential and pull scope. */
+  HttpResponse<InputStream> pull(String action, Call call) {
+    return client.execute(action, call, credential, pullScope);
+  }
+
+  /** Returns {@code path} (starting with {@code /v2/}) on this repository's registry. */
+  URI uri(String path) {
+    return client.uri(path);
+  }
+
   /** Starts an upload session and returns its absolute location, keeping any query. */
   URI startUpload(String action) {
     Call call =
@@ -248,6 +246,37 @@ final class HttpRepository implements Repository {
   /** Returns the token scope that allows pulling from {@code repository}. */
   static String pullScope(String repository) {
     return "repository:" + repository + ":pull";
+  }
+
+  /** PUTs the exact manifest bytes and checks the stored digest; returns the drained response. */
+  private HttpResponse<InputStream> sendManifest(String reference, Manifest manifest) {
+    String action = "put manifest " + display(reference);
+    byte[] bytes = manifest.bytes();
+    Call call =
+        new Call(
+            "PUT",
+            manifestUri(reference),
+            Map.of("Content-Type", manifest.mediaType()),
+            () -> BodyPublishers.ofByteArray(bytes),
+            true,
+            false,
+            Call.DEFAULT_TIMEOUT);
+    HttpResponse<InputStream> response = client.execute(action, call, credential, pushScope);
+    if (response.statusCode() / 100 != 2) {
+      throw Responses.failure(action, response);
+    }
+    Responses.discard(response);
+
+    Optional<String> stored = response.headers().firstValue("Docker-Content-Digest");
+    if (stored.isPresent() && !parseDigestHeader(stored.get(), action).equals(manifest.digest())) {
+      throw new RegistryException(
+          0,
+          null,
+          action + ": registry stored digest " + stored.get() + ", want " + manifest.digest(),
+          null,
+          false);
+    }
+    return response;
   }
 
   private URI manifestUri(String reference) {

@@ -25,6 +25,21 @@ public interface Repository {
   /** PUT of the exact manifest bytes under a tag or its digest. */
   void putManifest(String reference, Manifest manifest);
 
+  /**
+   * PUT of a manifest that has a {@code subject}, under a tag or its digest. Returns true when the
+   * registry confirmed the subject with an {@code OCI-Subject} header, which means its referrers
+   * API lists the manifest. False means the caller must maintain the referrers tag itself.
+   */
+  boolean putReferrerManifest(String reference, Manifest manifest);
+
+  /**
+   * Lists the manifests whose {@code subject} is {@code subject} through the referrers API,
+   * following Link paging. With a non-null {@code artifactType} only referrers of that type are
+   * returned, filtered here when the registry did not apply the filter. Empty when the registry has
+   * no referrers API (404), which is when callers fall back to the referrers tag.
+   */
+  Optional<List<Descriptor>> referrers(Digest subject, String artifactType);
+
   boolean blobExists(Digest digest);
 
   /**

@@ -2,14 +2,14 @@
  * A client for the OCI distribution API: Bearer and Basic challenges with a token cache (the token
  * GET and the OAuth2 refresh-token POST), system CAs plus a reloadable CA bundle, proxies from the
  * environment, manifest HEAD, GET and PUT, blob existence checks, streaming blob copies with digest
- * verification, and tag listing. One {@link io.portager.registry.RegistryClient} per endpoint uses
- * one HttpClient.
+ * verification, tag listing and the referrers API. One {@link io.portager.registry.RegistryClient}
+ * per endpoint uses one HttpClient.
  *
  * <p>Depends only on {@code io.portager.oci} and {@code io.portager.log}.
  *
  * <p>Known limits: uploads are monolithic (no chunked PATCH uploads and no cross-repository
- * mounts); abandoned upload sessions are not cancelled; no referrers API; a stalled blob body has
- * no read timeout; the TLS setting of an endpoint also applies to its token realm; credentials in a
- * proxy URL are not sent.
+ * mounts); abandoned upload sessions are not cancelled; a stalled blob body has no read timeout;
+ * the TLS setting of an endpoint also applies to its token realm; credentials in a proxy URL are
+ * not sent.
  */
 package io.portager.registry;

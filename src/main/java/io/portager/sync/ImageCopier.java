@@ -4,9 +4,12 @@ import io.portager.log.Log;
 import io.portager.oci.Descriptor;
 import io.portager.oci.Digest;
 import io.portager.oci.Manifest;
+import io.portager.oci.Platform;
 import io.portager.registry.RegistryException;
 import io.portager.registry.Repository;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,9 +24,19 @@ public final class ImageCopier {
 
   private static final Log LOG = Log.get("sync");
 
-  /** Syncs {@code tag}; throws RegistryException when a request fails. */
+  /** Syncs {@code tag} with {@link CopyOptions#DEFAULT}; throws RegistryException on failure. */
   public TagResult sync(Repository source, Repository destination, String tag) {
-    Descriptor wanted =
+    return sync(source, destination, tag, CopyOptions.DEFAULT);
+  }
+
+  /**
+   * Syncs {@code tag}: its platforms as {@code options} request, then its referrers when requested,
+   * and the tag last. Throws RegistryException when a request fails or no requested platform
+   * exists.
+   */
+  public TagResult sync(
+      Repository source, Repository destination, String tag, CopyOptions options) {
+    Descriptor head =
         source
             .headManifest(tag)
             .orElseThrow(
@@ -37,15 +50,27 @@ public final class ImageCopier {
                             + location(source)
                             + ": check the tag name or whether it was deleted",
                         null));
+    Target target = target(source, tag, head, options);
     Optional<Descriptor> present = destination.headManifest(tag);
-    if (present.isPresent() && present.get().digest().equals(wanted.digest())) {
-      return new TagResult(wanted.digest(), false, 0, 0, 0);
+    boolean upToDate =
+        present.isPresent() && present.get().digest().equals(target.destinationDigest());
+    if (upToDate && !options.referrers()) {
+      return target.result(false, new Copy(source, destination), 0);
     }
 
-    // Fetch by digest so the content matches what HEAD reported even if the tag moves meanwhile.
-    Manifest manifest = source.getManifest(wanted.digest().toString());
     Copy copy = new Copy(source, destination);
-    copy.contentOf(manifest, 0);
+    Manifest manifest = upToDate ? null : target.manifest(source);
+    if (manifest != null) {
+      copy.contentOf(manifest, 0);
+    }
+    int referrers = 0;
+    if (options.referrers()) {
+      Manifest written = manifest != null ? manifest : target.manifest(source);
+      referrers = copyReferrers(source, destination, copy, target, written, options);
+    }
+    if (manifest == null) {
+      return target.result(false, copy, referrers);
+    }
     destination.putManifest(tag, manifest);
     copy.manifestsPushed++;
 
@@ -64,9 +89,118 @@ public final class ImageCopier {
         "bytes",
         copy.bytesCopied,
         "manifests",
-        copy.manifestsPushed);
-    return new TagResult(
-        wanted.digest(), true, copy.blobsCopied, copy.bytesCopied, copy.manifestsPushed);
+        copy.manifestsPushed,
+        "referrers",
+        referrers);
+    return target.result(true, copy, referrers);
+  }
+
+  /**
+   * Works out what the destination tag should hold. Without a platform filter that is the source
+   * manifest, known from HEAD alone. With one, the source manifest is read and filtered, so the
+   * destination is compared with the digest of the filtered index and an unchanged source writes
+   * nothing.
+   */
+  private static Target target(
+      Repository source, String tag, Descriptor head, CopyOptions options) {
+    if (options.platforms().isEmpty()) {
+      return new Target(head.digest(), null, null, List.of(), new ArrayList<>());
+    }
+    Manifest manifest = source.getManifest(head.digest().toString());
+    PlatformFilter.Selection selection =
+        PlatformFilter.select(source, tag, manifest, options.platforms());
+    List<String> warnings = new ArrayList<>();
+    if (!selection.missing().isEmpty()) {
+      warnings.add(
+          "platforms "
+              + selection.missing()
+              + " are not in the source "
+              + (manifest.isIndex() ? "index" : "image")
+              + " "
+              + manifest.digest()
+              + " and were not copied");
+    }
+    return new Target(head.digest(), manifest, selection.manifest(), selection.kept(), warnings);
+  }
+
+  /**
+   * Copies the referrers of what the tag will point at: the manifest itself and, for an index, each
+   * child. A filtered index has a new digest that nothing refers to, and the source index's own
+   * referrers (a signature of the whole index, say) would name a digest missing at the destination.
+   * So those are skipped with a warning, and only the kept children's referrers are copied.
+   */
+  private static int copyReferrers(
+      Repository source,
+      Repository destination,
+      Copy copy,
+      Target target,
+      Manifest written,
+      CopyOptions options) {
+    ReferrerSync referrers =
+        new ReferrerSync(source, destination, copy, options.referrerArtifactTypes());
+    if (target.isFiltered() && written.isIndex()) {
+      int skipped = referrers.listAtSource(target.sourceDigest()).size();
+      if (skipped > 0) {
+        target
+            .warnings()
+            .add(
+                skipped
+                    + " referrers of the source index "
+                    + target.sourceDigest()
+                    + " were not copied, because the filtered index has another digest");
+      }
+    } else {
+      referrers.copyReferrersOf(written.digest());
+    }
+    for (Descriptor child : written.children()) {
+      referrers.copyReferrersOf(child.digest());
+    }
+    return referrers.copied();
+  }
+
+  /**
+   * What the destination tag should hold.
+   *
+   * @param sourceManifest the source manifest when it was read already, else null
+   * @param filtered the manifest to write when platforms are filtered, else null
+   */
+  private record Target(
+      Digest sourceDigest,
+      Manifest sourceManifest,
+      Manifest filtered,
+      List<Platform> platforms,
+      List<String> warnings) {
+    boolean isFiltered() {
+      return filtered != null;
+    }
+
+    Digest destinationDigest() {
+      return filtered != null ? filtered.digest() : sourceDigest;
+    }
+
+    /**
+     * Returns the manifest to write. The source is read by digest so the content matches what HEAD
+     * reported even if the tag moves meanwhile.
+     */
+    Manifest manifest(Repository source) {
+      if (filtered != null) {
+        return filtered;
+      }
+      return sourceManifest != null ? sourceManifest : source.getManifest(sourceDigest.toString());
+    }
+
+    TagResult result(boolean copied, Copy copy, int referrers) {
+      return new TagResult(
+          sourceDigest,
+          destinationDigest(),
+          copied,
+          copy.blobsCopied,
+          copy.bytesCopied,
+          copy.manifestsPushed,
+          referrers,
+          platforms,
+          warnings.isEmpty() ? null : String.join("; ", warnings));
+    }
   }
 
   private static String location(Repository repository) {
@@ -74,7 +208,7 @@ public final class ImageCopier {
   }
 
   /** The state of one sync call, confined to the calling thread. */
-  private static final class Copy {
+  static final class Copy {
     private final Repository source;
     private final Repository destination;
     private final Set<Digest> blobsSeen = new HashSet<>();

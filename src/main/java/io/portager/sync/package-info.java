@@ -1,11 +1,32 @@
 /**
  * Copying one tag between repositories: compare manifest digests, then copy blobs, child manifests
- * by digest, and the tagged manifest last.
+ * by digest, the referrers when requested, and the tagged manifest last.
  *
  * <p>Depends on {@code io.portager.registry}, {@code io.portager.oci} and {@code io.portager.log}
  * only.
  *
- * <p>Known limits: copies run sequentially within one tag; referrers (signatures, SBOMs) of the
- * image are not copied; foreign and non-distributable layers are skipped on purpose.
+ * <p>Rules that {@link io.portager.sync.CopyOptions} switch on:
+ *
+ * <ul>
+ *   <li>Platforms: an index is rewritten with only the matching children and every other field
+ *       kept, so its digest differs from the source's, and the destination is compared with that
+ *       digest. A requested platform the source lacks is a warning in the result. When none
+ *       matches, or a single image has another platform, the tag fails.
+ *   <li>Referrers: the referrers of the tagged manifest and of each child of an index are copied by
+ *       digest, three levels deep, before the tag is written, together with cosign's {@code
+ *       sha256-<hex>.sig}, {@code .att} and {@code .sbom} tags. With an artifact type filter a
+ *       referrer or cosign tag is copied only when its {@code artifactType}, or else its config
+ *       media type, is in the list; legacy cosign signatures have the plain image config type.
+ *   <li>Both: the referrers of a filtered source index are skipped with a warning, because they
+ *       name the source index's digest, which the destination does not have. The referrers of the
+ *       kept children are copied.
+ * </ul>
+ *
+ * <p>Foreign (Windows base) and non-distributable layers are never copied: their bytes live outside
+ * registries by design, and registries accept a manifest that names them without the blob.
+ *
+ * <p>Known limits: copies run sequentially within one tag; with referrers on, every run lists the
+ * referrers of every copied manifest even when the tag is unchanged, so new signatures arrive; two
+ * syncs that update the same destination referrers tag at once can lose an entry.
  */
 package io.portager.sync;

@@ -73,4 +73,19 @@ class DigestTest {
   void recordEquality() {
     assertEquals(new Digest("sha256", HEX64), Digest.parse("sha256:" + HEX64));
   }
+
+  @Test
+  void referrersTagReplacesColon() {
+    Digest digest = Digest.parse("sha256:" + "ab".repeat(32));
+
+    assertEquals("sha256-" + "ab".repeat(32), digest.referrersTag());
+  }
+
+  @Test
+  void referrersTagCutsSha512Hex() {
+    Digest digest = new Digest("sha512", "c".repeat(128));
+
+    assertEquals("sha512-" + "c".repeat(64), digest.referrersTag());
+    assertTrue(Reference.isValidTag(digest.referrersTag()));
+  }
 }

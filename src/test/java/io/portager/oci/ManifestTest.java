@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -153,5 +155,86 @@ class ManifestTest {
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static final String ARTIFACT =
+      "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+          + "\"artifactType\":\"application/spdx+json\","
+          + "\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\","
+          + "\"digest\":\""
+          + D1
+          + "\",\"size\":2},"
+          + "\"layers\":[{\"mediaType\":\"application/spdx+json\",\"digest\":\""
+          + D2
+          + "\",\"size\":10}],"
+          + "\"subject\":{\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+          + "\"digest\":\""
+          + D3
+          + "\",\"size\":300},"
+          + "\"annotations\":{\"org.example.b\":\"2\",\"org.example.a\":\"1\"}}";
+
+  @Test
+  void readsArtifactFields() {
+    Manifest manifest = Manifest.parse(null, bytes(ARTIFACT));
+
+    assertEquals("application/spdx+json", manifest.artifactType());
+    assertEquals(MediaTypes.EMPTY, manifest.configMediaType());
+    assertEquals(Digest.parse(D3), manifest.subject().orElseThrow().digest());
+    assertEquals("1", manifest.annotations().get("org.example.a"));
+    assertEquals(2, manifest.annotations().size());
+  }
+
+  @Test
+  void imageHasNoSubjectOrArtifactType() {
+    Manifest manifest = Manifest.parse(null, bytes(DOCKER_V2));
+
+    assertTrue(manifest.subject().isEmpty());
+    assertEquals(null, manifest.artifactType());
+    assertEquals(Map.of(), manifest.annotations());
+  }
+
+  @Test
+  void filterChildrenKeepsOtherFields() {
+    String index =
+        INDEX.substring(0, INDEX.length() - 1) + ",\"annotations\":{\"a\":\"b\"},\"x\":1.50}";
+    Manifest manifest = Manifest.parse(null, bytes(index));
+
+    Manifest filtered = manifest.filterChildren(Set.of(Digest.parse(D1)));
+
+    String want =
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+            + "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+            + "\"digest\":\""
+            + D1
+            + "\",\"size\":100,"
+            + "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}}],"
+            + "\"annotations\":{\"a\":\"b\"},\"x\":1.50}";
+    assertEquals(want, new String(filtered.bytes(), StandardCharsets.UTF_8));
+    assertEquals(Digest.sha256(bytes(want)), filtered.digest());
+    assertEquals(filtered, manifest.filterChildren(Set.of(Digest.parse(D1))));
+  }
+
+  @Test
+  void referrersIndexIsDeterministic() {
+    Descriptor entry =
+        new Descriptor(
+            MediaTypes.OCI_MANIFEST,
+            Digest.parse(D1),
+            5,
+            null,
+            "application/spdx+json",
+            Map.of("z", "1", "a", "2"));
+
+    Manifest index = Manifest.parse(null, Manifest.referrersIndex(List.of(entry)).bytes());
+
+    String want =
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+            + "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+            + "\"digest\":\""
+            + D1
+            + "\",\"size\":5,\"artifactType\":\"application/spdx+json\","
+            + "\"annotations\":{\"a\":\"2\",\"z\":\"1\"}}]}";
+    assertEquals(want, new String(index.bytes(), StandardCharsets.UTF_8));
+    assertEquals(List.of(entry), index.children());
   }
 }

@@ -1,5 +1,9 @@
 package io.portager.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.portager.oci.Descriptor;
@@ -22,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An in-memory registry on 127.0.0.1 with scripted quirks: token auth, a missing
  * Docker-Content-Digest, 429 answers, relative upload locations with a query, blob redirects to a
- * second origin, Link paging and corrupt blobs. It stores uploaded blobs without checking their
- * digest, so tests see what the client itself verifies.
+ * second origin, Link paging, corrupt blobs and an optional referrers API. It stores uploaded blobs
+ * without checking their digest, so tests see what the client itself verifies.
  */
 public final class FakeRegistry implements AutoCloseable {
   public static final String USER = "alice";
@@ -49,6 +53,19 @@ public final class FakeRegistry implements AutoCloseable {
   public volatile boolean redirectBlobs;
   public volatile int tagPageSize = 1000;
   public volatile long tokenExpiresIn = 300;
+
+  /**
+   * Whether {@code GET /v2/<name>/referrers/<digest>} is served and pushes of a manifest with a
+   * subject get {@code OCI-Subject}; false answers 404, as distribution 2.8 and 3.1 do.
+   */
+  public volatile boolean referrersApi;
+
+  public volatile int referrersPageSize = 1000;
+
+  /** Whether the referrers API applies {@code ?artifactType=} and says so in a header. */
+  public volatile boolean referrersFilter = true;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, StoredManifest> manifests = new ConcurrentHashMap<>();
   private final AtomicInteger uploads = new AtomicInteger();
@@ -159,6 +176,8 @@ public final class FakeRegistry implements AutoCloseable {
       finishUpload(exchange, path, query, body);
     } else if (path.contains("/blobs/")) {
       blobRequest(exchange, method, path);
+    } else if (path.contains("/referrers/") && referrersApi && method.equals("GET")) {
+      referrers(exchange, path, query);
     } else if (path.endsWith("/tags/list")) {
       tags(exchange, path, query);
     } else {
@@ -176,6 +195,10 @@ public final class FakeRegistry implements AutoCloseable {
       Digest digest =
           addManifest(repository, reference.contains(":") ? null : reference, type, body);
       exchange.getResponseHeaders().set("Docker-Content-Digest", digest.toString());
+      JsonNode subject = JSON.readTree(body).path("subject");
+      if (referrersApi && subject.isObject()) {
+        exchange.getResponseHeaders().set("OCI-Subject", subject.path("digest").asText());
+      }
       send(exchange, 201, new byte[0]);
       return;
     }
@@ -270,6 +293,68 @@ public final class FakeRegistry implements AutoCloseable {
             + String.join(",", page.stream().map(t -> "\"" + t + "\"").toList())
             + "]}";
     send(exchange, 200, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Lists stored manifests whose subject is the digest, sorted by digest, one page at a time. */
+  private void referrers(HttpExchange exchange, String path, String query) throws IOException {
+    int at = path.indexOf("/referrers/");
+    String repository = path.substring("/v2/".length(), at);
+    String subject = path.substring(at + "/referrers/".length());
+    Map<String, String> parameters = parameters(query);
+    String artifactType = referrersFilter ? parameters.get("artifactType") : null;
+    TreeSet<String> found = new TreeSet<>();
+    Map<String, ObjectNode> entries = new ConcurrentHashMap<>();
+    for (Map.Entry<String, StoredManifest> stored : manifests.entrySet()) {
+      if (!stored.getKey().startsWith(repository + "@")) {
+        continue;
+      }
+      JsonNode root = JSON.readTree(stored.getValue().content());
+      if (!subject.equals(root.path("subject").path("digest").asText())) {
+        continue;
+      }
+      String type =
+          root.path("artifactType").asText(root.path("config").path("mediaType").asText());
+      if (artifactType != null && !artifactType.equals(type)) {
+        continue;
+      }
+      ObjectNode entry = JSON.createObjectNode();
+      entry.put("mediaType", stored.getValue().mediaType());
+      entry.put("digest", Digest.sha256(stored.getValue().content()).toString());
+      entry.put("size", stored.getValue().content().length);
+      entry.put("artifactType", type);
+      if (root.has("annotations")) {
+        entry.set("annotations", root.get("annotations"));
+      }
+      String digest = entry.get("digest").asText();
+      found.add(digest);
+      entries.put(digest, entry);
+    }
+    int page = Integer.parseInt(parameters.getOrDefault("page", "0"));
+    List<String> digests = List.copyOf(found);
+    int from = Math.min(page * referrersPageSize, digests.size());
+    int to = Math.min(from + referrersPageSize, digests.size());
+    ObjectNode index = JSON.createObjectNode();
+    index.put("schemaVersion", 2);
+    index.put("mediaType", "application/vnd.oci.image.index.v1+json");
+    ArrayNode list = index.putArray("manifests");
+    for (String digest : digests.subList(from, to)) {
+      list.add(entries.get(digest));
+    }
+    if (to < digests.size()) {
+      String next = path + "?page=" + (page + 1);
+      if (parameters.containsKey("artifactType")) {
+        next +=
+            "&artifactType="
+                + java.net.URLEncoder.encode(
+                    parameters.get("artifactType"), StandardCharsets.UTF_8);
+      }
+      exchange.getResponseHeaders().set("Link", "<" + next + ">; rel=\"next\"");
+    }
+    if (artifactType != null) {
+      exchange.getResponseHeaders().set("OCI-Filters-Applied", "artifactType");
+    }
+    exchange.getResponseHeaders().set("Content-Type", "application/vnd.oci.image.index.v1+json");
+    send(exchange, 200, JSON.writeValueAsBytes(index));
   }
 
   private void token(HttpExchange exchange, String query) throws IOException {
