@@ -3,6 +3,8 @@ package io.portager.imagesync;
 import io.portager.imagesync.ImageSyncStatus.Condition;
 import io.portager.imagesync.ImageSyncStatus.ImageStatus;
 import io.portager.imagesync.ImageSyncStatus.TagStatus;
+import io.portager.oci.Platform;
+import io.portager.sync.TagResult;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -160,9 +162,9 @@ record RunReport(
           outcome.job().tag(),
           true,
           outcome.result().sourceDigest().toString(),
-          null,
-          null,
-          null,
+          destinationDigest(outcome.result()),
+          platforms(outcome.result()),
+          outcome.result().warning(),
           format(finished),
           null,
           null,
@@ -180,6 +182,23 @@ record RunReport(
         failedSoFar < FULL_ERRORS ? truncate(outcome.error()) : shorten(outcome.error()),
         null,
         null);
+  }
+
+  private static String destinationDigest(TagResult result) {
+    boolean differs =
+        result.destinationDigest() != null
+            && !result.destinationDigest().equals(result.sourceDigest());
+    return differs ? result.destinationDigest().toString() : null;
+  }
+
+  private static List<String> platforms(TagResult result) {
+    return result.platforms().isEmpty()
+        ? null
+        : result.platforms().stream().map(Platform::toString).toList();
+  }
+
+  long warnings() {
+    return outcomes.stream().filter(o -> o.ok() && o.result().warning() != null).count();
   }
 
   String describeCopy(TagOutcome outcome) {
@@ -209,7 +228,8 @@ record RunReport(
         + upToDate()
         + " already up to date, "
         + failed()
-        + " failed";
+        + " failed"
+        + (warnings() == 0 ? "" : ", " + warnings() + " with warnings in status.images");
   }
 
   private String source(TagOutcome outcome) {

@@ -1,9 +1,11 @@
 package io.portager.imagesync;
 
+import io.portager.oci.Platform;
 import io.portager.oci.Reference;
 import io.portager.registry.RegistryEndpoint;
 import io.portager.schedule.InvalidScheduleException;
 import io.portager.schedule.Schedule;
+import io.portager.sync.CopyOptions;
 import io.portager.tags.Constraint;
 import io.portager.tags.TagSelector;
 import java.util.ArrayList;
@@ -170,6 +172,7 @@ final class SpecValidator {
       }
       String sourceRepository = source.repository(image.name());
       String destinationRepository = target.repository(image.name());
+      CopyOptions options = copyOptions(spec, image, field);
       checkReference(field, source.host(), sourceRepository, "latest");
       checkReference(field, target.host(), destinationRepository, "latest");
       for (String tag : tags) {
@@ -184,11 +187,13 @@ final class SpecValidator {
                   + " digits, '_', '.' and '-', not starting with '.' or '-'");
         }
         if (seen.add(destinationRepository + ":" + tag)) {
-          jobs.add(new SyncPlan.TagJob(image.name(), tag, sourceRepository, destinationRepository));
+          jobs.add(
+              new SyncPlan.TagJob(
+                  image.name(), tag, sourceRepository, destinationRepository, options));
         }
       }
       if (!isBlank(image.semver())) {
-        queries.add(query(field, image, sourceRepository, destinationRepository));
+        queries.add(query(field, image, sourceRepository, destinationRepository, options));
       }
     }
   }
@@ -197,7 +202,8 @@ final class SpecValidator {
       String field,
       ImageSyncSpec.Image image,
       String sourceRepository,
-      String destinationRepository) {
+      String destinationRepository,
+      CopyOptions options) {
     try {
       Constraint constraint = Constraint.parse(image.semver());
       List<Pattern> include =
@@ -215,12 +221,31 @@ final class SpecValidator {
           constraint,
           include,
           exclude,
-          maxTags);
+          maxTags,
+          options);
     } catch (IllegalArgumentException e) {
       String message =
           e.getMessage().contains(field) ? e.getMessage() : field + ".semver: " + e.getMessage();
       throw new InvalidSpecException("InvalidSpec", message);
     }
+  }
+
+  private static CopyOptions copyOptions(
+      ImageSyncSpec spec, ImageSyncSpec.Image image, String field) {
+    List<Platform> platforms = new ArrayList<>();
+    List<String> requested = orEmpty(image.platforms());
+    for (int i = 0; i < requested.size(); i++) {
+      try {
+        platforms.add(Platform.parse(requested.get(i)));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSpecException(
+            "InvalidSpec", "invalid " + field + ".platforms[" + i + "]: " + e.getMessage());
+      }
+    }
+    ImageSyncSpec.Referrers referrers = spec.referrers();
+    boolean copyReferrers = referrers != null && Boolean.TRUE.equals(referrers.enabled());
+    List<String> artifactTypes = referrers == null ? List.of() : orEmpty(referrers.artifactTypes());
+    return new CopyOptions(platforms, copyReferrers, artifactTypes);
   }
 
   private static List<String> orEmpty(List<String> list) {

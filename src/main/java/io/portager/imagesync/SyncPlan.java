@@ -2,6 +2,7 @@ package io.portager.imagesync;
 
 import io.portager.registry.RegistryEndpoint;
 import io.portager.schedule.Schedule;
+import io.portager.sync.CopyOptions;
 import io.portager.tags.Constraint;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -32,17 +33,27 @@ record SyncPlan(
       Constraint constraint,
       List<Pattern> include,
       List<Pattern> exclude,
-      int maxTags) {
+      int maxTags,
+      CopyOptions options) {
     TagQuery {
       include = List.copyOf(include);
       exclude = List.copyOf(exclude);
     }
 
     TagJob job(String tag) {
-      return new TagJob(image, tag, sourceRepository, destinationRepository);
+      return new TagJob(image, tag, sourceRepository, destinationRepository, options);
     }
   }
 
   /** One tag of one image: where it comes from and where it goes. */
-  record TagJob(String image, String tag, String sourceRepository, String destinationRepository) {}
+  record TagJob(
+      String image,
+      String tag,
+      String sourceRepository,
+      String destinationRepository,
+      CopyOptions options) {
+    TagJob(String image, String tag, String sourceRepository, String destinationRepository) {
+      this(image, tag, sourceRepository, destinationRepository, CopyOptions.DEFAULT);
+    }
+  }
 }

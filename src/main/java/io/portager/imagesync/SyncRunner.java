@@ -86,7 +86,7 @@ final class SyncRunner {
             .client(plan.destinationEndpoint())
             .repository(job.destinationRepository(), destinationCredential);
     try {
-      TagResult result = copier.sync(source, destination, job.tag());
+      TagResult result = copier.sync(source, destination, job.tag(), job.options());
       LOG.info(
           result.copied() ? "tag_copied" : "tag_up_to_date",
           "imagesync",

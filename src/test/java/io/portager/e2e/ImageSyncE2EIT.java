@@ -540,4 +540,56 @@ class ImageSyncE2EIT {
     List<String> reasons = reasons(env.events(ns, "mirror"));
     assertTrue(reasons.contains("TagsResolved"), reasons.toString());
   }
+
+  @Test
+  void platformFilterWritesSmallerIndexOnce() throws Exception {
+    String ns = "platform-filter";
+    secrets(ns);
+    String source = pushIndex(env.tokenRegistry, env.tokenCredentials, "pf/app", "1.0", "pf-app");
+
+    env.controlPlane.kubectlApply(
+        imageSync(
+            ns,
+            "mirror",
+            "@every 1h",
+            env.tokenRegistry,
+            "token-registry",
+            env.basicRegistry,
+            "basic-registry",
+            "    - {name: pf/app, tags: [\"1.0\"], platforms: [linux/arm64, linux/s390x]}\n"));
+    JsonNode first =
+        env.awaitImageSync(ns, "mirror", TIMEOUT, "Ready=True", s -> readyIs(s, "True"));
+
+    JsonNode tag = tagStatus(first, "pf/app", "1.0");
+    String destination = env.basicRegistry.host() + "/mirror/pf/app:1.0";
+    String written = env.crane.digest(destination, env.basicCredentials);
+    assertEquals(source, tag.path("sourceDigest").asText());
+    assertEquals(written, tag.path("destinationDigest").asText());
+    assertNotEquals(source, written);
+    assertEquals("linux/arm64", tag.path("platforms").get(0).asText());
+    assertTrue(tag.path("warning").asText().contains("linux/s390x"), tag.toString());
+    JsonNode index =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(env.crane.rawManifest(destination, env.basicCredentials));
+    assertEquals(1, index.path("manifests").size());
+    assertEquals(
+        "arm64", index.path("manifests").get(0).path("platform").path("architecture").asText());
+
+    String firstSync = first.path("status").path("lastSyncTime").asText();
+    Thread.sleep(1100);
+    OciRegistry.AccessLogMark mark = env.basicRegistry.markAccessLog();
+    env.controlPlane.kubectl(
+        "annotate", "imagesync", "mirror", "-n", ns, "portager.portager.io/sync-now=true");
+    env.awaitImageSync(
+        ns,
+        "mirror",
+        TIMEOUT,
+        "second sync",
+        s ->
+            !s.path("status").path("lastSyncTime").asText().equals(firstSync)
+                && readyIs(s, "True"));
+    assertEquals(
+        List.of(),
+        env.basicRegistry.accessLogSince(mark).stream().filter(AccessLogEntry::isWrite).toList());
+  }
 }
