@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The operator's registry clients, one per endpoint, created on first use. Thread-safe. */
 public final class Registries {
   private final Clock clock;
+  private final RegistrySettings settings;
   private final Map<RegistryEndpoint, RegistryClient> clients = new ConcurrentHashMap<>();
 
   /** Creates clients that read time from the system clock. */
@@ -15,7 +16,13 @@ public final class Registries {
   }
 
   public Registries(Clock clock) {
+    this(clock, RegistrySettings.DEFAULT);
+  }
+
+  /** Creates clients that each apply {@code settings} to their endpoint. */
+  public Registries(Clock clock, RegistrySettings settings) {
     this.clock = clock;
+    this.settings = settings;
   }
 
   /**
@@ -23,6 +30,6 @@ public final class Registries {
    * separate client, so a TLS exception for one ImageSync never weakens another.
    */
   public RegistryClient client(RegistryEndpoint endpoint) {
-    return clients.computeIfAbsent(endpoint, key -> new RegistryClient(key, clock));
+    return clients.computeIfAbsent(endpoint, key -> new RegistryClient(key, clock, settings));
   }
 }

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A long-lived client for one registry endpoint: one HttpClient and one token cache, shared by
@@ -19,6 +20,7 @@ public final class RegistryClient {
   private final URI base;
   private final Transport transport;
   private final Authenticator authenticator;
+  private final RegistrySettings settings;
 
   /** Creates a client that reads time from the system clock. */
   public RegistryClient(RegistryEndpoint endpoint) {
@@ -27,7 +29,12 @@ public final class RegistryClient {
 
   /** Creates a client whose token cache reads time from {@code clock}. */
   public RegistryClient(RegistryEndpoint endpoint, Clock clock) {
-    this(endpoint, clock, RetryPolicy.DEFAULT, RetryPolicy.Sleeper.REAL);
+    this(endpoint, clock, RegistrySettings.DEFAULT);
+  }
+
+  /** Creates a client with the request limits and upload chunk size of {@code settings}. */
+  public RegistryClient(RegistryEndpoint endpoint, Clock clock, RegistrySettings settings) {
+    this(endpoint, clock, settings, RetryPolicy.DEFAULT, RetryPolicy.Sleeper.REAL);
   }
 
   RegistryClient(
@@ -35,14 +42,38 @@ public final class RegistryClient {
       Clock clock,
       RetryPolicy retryPolicy,
       RetryPolicy.Sleeper sleeper) {
+    this(endpoint, clock, RegistrySettings.DEFAULT, retryPolicy, sleeper);
+  }
+
+  RegistryClient(
+      RegistryEndpoint endpoint,
+      Clock clock,
+      RegistrySettings settings,
+      RetryPolicy retryPolicy,
+      RetryPolicy.Sleeper sleeper) {
     this.endpoint = endpoint;
     this.base = baseUri(endpoint);
-    this.transport = new Transport(newHttpClient(endpoint), retryPolicy, sleeper);
+    this.settings = settings;
+    RequestLimiter limiter = new RequestLimiter(settings, clock, sleeper);
+    this.transport = new Transport(newHttpClient(endpoint), retryPolicy, sleeper, clock, limiter);
     this.authenticator = new Authenticator(endpoint, transport, clock);
   }
 
   public RegistryEndpoint endpoint() {
     return endpoint;
+  }
+
+  public RegistrySettings settings() {
+    return settings;
+  }
+
+  /**
+   * Returns the requests the registry says are left in its current rate limit window, from the
+   * latest response that carried {@code RateLimit-Remaining} (Docker Hub sends it on manifest
+   * requests); empty until one did.
+   */
+  public OptionalLong rateLimitRemaining() {
+    return transport.rateLimitRemaining();
   }
 
   /**
@@ -51,6 +82,10 @@ public final class RegistryClient {
    */
   public Repository repository(String repository, Credential credential) {
     return new HttpRepository(this, repository, credential);
+  }
+
+  Transport transport() {
+    return transport;
   }
 
   /** Returns {@code path} (starting with {@code /v2/}) on this registry. */
@@ -65,7 +100,10 @@ public final class RegistryClient {
   HttpResponse<InputStream> execute(String action, Call call, Credential credential, String scope) {
     String authorization = authenticator.authorization(credential, scope);
     HttpResponse<InputStream> response = transport.send(action, call, authorization);
-    if (response.statusCode() != 401 || !call.replayable()) {
+    // A 401 from a redirect target (a blob storage host) is that host's business: answering its
+    // challenge would send this registry's credentials to another origin.
+    boolean fromRegistry = Transport.sameOrigin(response.uri(), call.uri());
+    if (response.statusCode() != 401 || !call.replayable() || !fromRegistry) {
       return response;
     }
 
