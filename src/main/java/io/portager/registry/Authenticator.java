@@ -142,7 +142,14 @@ final class Authenticator {
     if (key.service() != null) {
       query.append("service=").append(encode(key.service())).append('&');
     }
-    return query.append("scope=").append(encode(key.scope())).toString();
+    // A request may need several scopes, such as a mount's push and pull on two repositories,
+    // which the token spec sends as repeated scope parameters.
+    String separator = "";
+    for (String scope : key.scope().split(" ")) {
+      query.append(separator).append("scope=").append(encode(scope));
+      separator = "&";
+    }
+    return query.toString();
   }
 
   private Token parseToken(byte[] body, Instant now, String where) {
