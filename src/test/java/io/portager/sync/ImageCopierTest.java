@@ -75,7 +75,7 @@ class ImageCopierTest {
   void indexCopiesBlobsThenChildrenThenTag() {
     TagResult result = copier.sync(source, destination, "v1");
 
-    assertEquals(new TagResult(index, true, 3, totalSize(), 3), result);
+    assertEquals(new TagResult(index, true, 3, totalSize(), 3, 0), result);
     List<String> writes =
         destinationRegistry.writes().stream()
             .filter(w -> !w.contains("/blobs/uploads/") || w.startsWith("PUT"))
@@ -102,7 +102,7 @@ class ImageCopierTest {
 
     TagResult result = copier.sync(source, destination, "v1");
 
-    assertEquals(new TagResult(index, false, 0, 0, 0), result);
+    assertEquals(new TagResult(index, false, 0, 0, 0, 0), result);
     assertEquals(writesBefore, destinationRegistry.writes().size());
   }
 
@@ -117,7 +117,7 @@ class ImageCopierTest {
     sourceRegistry.addManifest(
         "team/app", "v2", MediaTypes.OCI_INDEX, sourceRegistry.manifest("team/app", "v1"));
     TagResult retag = copier.sync(source, destination, "v2");
-    assertEquals(new TagResult(index, true, 0, 0, 1), retag);
+    assertEquals(new TagResult(index, true, 0, 0, 1, 0), retag);
   }
 
   @Test
