@@ -85,9 +85,9 @@ final class ChunkedUpload {
 
   /**
    * Sends {@code length} bytes of {@code buffer} from {@code from}, which are the blob's bytes from
-   * {@code offset}, and returns the offset the registry holds afterwards. The buffer holds blob
-   * bytes {@code bufferStart} to {@code bufferEnd} (exclusive); an offset outside them cannot be
-   * resumed from and restarts the upload.
+   * {@code offset}, and returns the offset the registry has received afterwards. The buffer holds
+   * blob bytes {@code bufferStart} to {@code bufferEnd} (exclusive); an offset outside them cannot
+   * be resumed from and restarts the upload.
    */
   private long patch(
       byte[] buffer, int from, int length, long offset, long bufferStart, long bufferEnd) {
@@ -119,8 +119,8 @@ final class ChunkedUpload {
 
     location = Uploads.nextLocation(action, response, location);
     OptionalLong received = Uploads.receivedBytes(response);
-    // NOTE: a 202 without Range is taken as accepting the whole chunk; the spec requires the
-    // header, and a registry that drops it gets caught by the digest check of the final PUT.
+    // NOTE: a 202 without Range is taken as accepting the whole chunk. The spec requires the
+    // header, and the digest check of the final PUT catches a registry that lost bytes.
     if (received.isEmpty() || received.getAsLong() == end + 1) {
       return end + 1;
     }
@@ -149,7 +149,7 @@ final class ChunkedUpload {
         chunkSize);
   }
 
-  /** Asks the registry how many bytes the session holds and returns that as the new offset. */
+  /** Asks the registry how many bytes the session contains and returns that as the new offset. */
   private long resume(long bufferStart, long bufferEnd) {
     if (++resumes > MAX_RESUMES) {
       throw new RegistryException(

@@ -68,7 +68,7 @@ public final class RegistryClient {
   }
 
   /**
-   * Returns the requests the registry says are left in its current rate limit window, from the
+   * Returns the requests the registry reports as left in its current rate limit window, from the
    * latest response that carried {@code RateLimit-Remaining} (Docker Hub sends it on manifest
    * requests); empty until one did.
    */
@@ -100,8 +100,8 @@ public final class RegistryClient {
   HttpResponse<InputStream> execute(String action, Call call, Credential credential, String scope) {
     String authorization = authenticator.authorization(credential, scope);
     HttpResponse<InputStream> response = transport.send(action, call, authorization);
-    // A 401 from a redirect target (a blob storage host) is that host's business: answering its
-    // challenge would send this registry's credentials to another origin.
+    // A 401 from a redirect target (a blob storage host) belongs to that host, and authenticating
+    // against its challenge would send this registry's credentials to another origin.
     boolean fromRegistry = Transport.sameOrigin(response.uri(), call.uri());
     if (response.statusCode() != 401 || !call.replayable() || !fromRegistry) {
       return response;

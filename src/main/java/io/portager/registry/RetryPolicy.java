@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Bounded retries with exponential backoff and jitter. A server's {@code Retry-After} (RFC 9110
  * section 10.2.3: delay seconds or an HTTP date) replaces the backoff, up to {@code maxDelay}.
  * {@code maxTotalDelay} caps the sum of the waits of one request, so a registry that keeps
- * answering 429 cannot hold a worker for long.
+ * returning 429 cannot hold a worker for long.
  */
 record RetryPolicy(int maxRetries, Duration baseDelay, Duration maxDelay, Duration maxTotalDelay) {
   static final RetryPolicy DEFAULT =

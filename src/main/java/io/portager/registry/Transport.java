@@ -48,7 +48,7 @@ final class Transport {
     this.limiter = limiter;
   }
 
-  /** Returns the requests left in the registry's current window, when it has said so. */
+  /** Returns the requests left in the registry's current window, when it has sent that header. */
   OptionalLong rateLimitRemaining() {
     long remaining = rateLimitRemaining;
     return remaining < 0 ? OptionalLong.empty() : OptionalLong.of(remaining);

@@ -36,7 +36,7 @@ final class Uploads {
   }
 
   /**
-   * Returns how many bytes a session holds according to a {@code Range: 0-<end>} header (end
+   * Returns how many bytes a session contains according to a {@code Range: 0-<end>} header (end
    * inclusive), or empty when the header is missing or has another form.
    */
   static OptionalLong receivedBytes(HttpResponse<?> response) {

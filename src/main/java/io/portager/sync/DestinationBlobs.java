@@ -13,9 +13,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
- * What the copies of one {@link ImageCopier} know about destination blobs, shared by all its
- * threads: which repository of an endpoint last received or already had a blob (a mount source for
- * the next repository that needs it), and which blob copies are running now.
+ * The destination blob knowledge of one {@link ImageCopier}, shared by all its threads: which
+ * repository of an endpoint last received or already had a blob (a mount source for the next
+ * repository that needs it), and which blob copies are running now.
  *
  * <p>Mutable state: {@code known}, an access-ordered map of at most {@code capacity} entries that
  * drops the least recently used, guarded by its own monitor; and {@code running}, a concurrent map
@@ -38,7 +38,7 @@ final class DestinationBlobs {
         };
   }
 
-  /** Records that {@code repository} holds {@code digest}. */
+  /** Records that {@code repository} contains {@code digest}. */
   void remember(Repository repository, Digest digest) {
     synchronized (known) {
       known.put(new BlobAt(repository.endpoint(), digest), repository.name());

@@ -175,8 +175,9 @@ public final class ImageCopier {
     }
 
     /**
-     * Returns a repository of the destination registry that holds the blob: the source itself when
-     * both are on one endpoint, or else one that an earlier copy wrote to; null when there is none.
+     * Returns a repository of the destination registry that contains the blob: the source itself
+     * when both are on one endpoint, or else one that an earlier copy wrote to; null when there is
+     * none.
      */
     private String mountSource(Descriptor blob) {
       if (source.endpoint().equals(destination.endpoint())
