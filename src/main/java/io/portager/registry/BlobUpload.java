@@ -4,20 +4,19 @@ import io.portager.log.Log;
 import io.portager.oci.Descriptor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * One blob copy as a monolithic upload (OCI distribution spec, "Pushing a blob monolithically"):
- * POST to open a session, then a single PUT whose body streams straight from the source GET. The
- * source body is read once and not buffered, so a failed PUT cannot be resent, and the whole upload
- * starts again from the POST instead.
+ * One blob copy (OCI distribution spec, "Pushing Blobs"): an optional mount, then POST to open a
+ * session and either a single PUT whose body streams straight from the source GET, or, when the
+ * registry asks for chunks ({@code OCI-Chunk-Min-Length}) or answers that PUT with 413, a {@link
+ * ChunkedUpload}. The source body is read once and not buffered beyond one chunk, so a failed
+ * attempt cannot be resent, and the whole upload starts again from the POST with a new source GET
+ * instead, at most {@link #MAX_ATTEMPTS} times.
  */
 final class BlobUpload {
   static final int MAX_ATTEMPTS = 3;
@@ -36,37 +35,57 @@ final class BlobUpload {
     this.action = "copy blob " + blob.digest() + " to " + destination.name();
   }
 
-  /** Copies the blob and returns the bytes transferred. */
-  long run() {
+  /** Mounts the blob from {@code mountFrom} when not null, or else copies it. */
+  BlobTransfer run(String mountFrom) {
+    UploadSession session = null;
+    if (mountFrom != null) {
+      Optional<UploadSession> opened = destination.mount(action, blob.digest(), mountFrom);
+      if (opened.isEmpty()) {
+        return new BlobTransfer(0, true);
+      }
+      session = opened.get();
+    }
+
+    boolean chunked = false;
     for (int attempt = 1; ; attempt++) {
       try {
-        return attempt();
+        UploadSession current = session != null ? session : destination.startUpload(action);
+        chunked = chunked || current.chunkMinLength() > 0;
+        return new BlobTransfer(chunked ? chunked(current) : monolithic(current), false);
       } catch (RegistryException e) {
-        if (!e.isRetryable() || attempt == MAX_ATTEMPTS) {
+        session = null;
+        boolean tooLarge = e.status() == 413 && !chunked;
+        if (!tooLarge && !e.isRetryable() || attempt == MAX_ATTEMPTS) {
           throw e;
         }
-        LOG.warn(
-            "blob_upload_restart",
-            "repository",
-            destination.name(),
-            "digest",
-            blob.digest(),
-            "attempt",
-            attempt,
-            "status",
-            e.status());
+        logRestart(attempt, e, tooLarge);
+        if (tooLarge) {
+          // The registry caps request bodies (a proxy in front of it, typically), and chunks of
+          // the configured size may pass where the whole blob did not.
+          chunked = true;
+        } else {
+          destination.backOff(action, attempt);
+        }
       }
     }
   }
 
-  private long attempt() {
-    URI location = destination.startUpload(action);
+  private long chunked(UploadSession session) {
+    VerifyingInputStream body = new VerifyingInputStream(source.openBlob(blob.digest()), blob);
+    try {
+      return new ChunkedUpload(destination, blob, action, session).run(body);
+    } finally {
+      closeQuietly(body);
+    }
+  }
+
+  private long monolithic(UploadSession session) {
     VerifyingInputStream body = new VerifyingInputStream(source.openBlob(blob.digest()), blob);
     try {
       Call put =
           new Call(
               "PUT",
-              withDigest(location),
+              Uploads.withDigest(session.location(), blob.digest()),
               Map.of("Content-Type", "application/octet-stream"),
               () -> publisher(body),
               false,
@@ -74,26 +93,42 @@ final class BlobUpload {
               null);
       HttpResponse<InputStream> response;
       try {
-        response = destination.finishUpload(action, put);
+        response = destination.sendUpload(action, put);
       } catch (RegistryException e) {
         // Draining a large source after a destination failure would waste the transfer, so only
         // a mismatch already seen counts here.
-        body.mismatchSeen().ifPresent(this::throwMismatch);
+        throwIfMismatchSeen(body);
         throw e;
       }
 
-      throwIfMismatch(body);
+      throwIfMismatchSeen(body);
       if (response.statusCode() != 201) {
         throw Responses.failure(action, response);
       }
       Responses.discard(response);
+      throwIfMismatch(action, body);
       return body.count();
     } finally {
       closeQuietly(body);
     }
   }
 
-  private static void closeQuietly(VerifyingInputStream body) {
+  private void logRestart(int attempt, RegistryException e, boolean tooLarge) {
+    LOG.warn(
+        tooLarge ? "blob_upload_chunked" : "blob_upload_restart",
+        "repository",
+        destination.name(),
+        "digest",
+        blob.digest(),
+        "attempt",
+        attempt,
+        "status",
+        e.status(),
+        "error",
+        e.getMessage());
+  }
+
+  static void closeQuietly(VerifyingInputStream body) {
     try {
       body.closeSource();
     } catch (IOException e) {
@@ -109,31 +144,35 @@ final class BlobUpload {
     return BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> body), blob.size());
   }
 
-  // A mismatch is the source's fault and would repeat, so it is not retryable.
-  private void throwIfMismatch(VerifyingInputStream body) {
+  /**
+   * Reads what is left of the source and throws when its size or digest is wrong. A mismatch is the
+   * source's fault and would repeat, so it is not retryable.
+   */
+  static void throwIfMismatch(String action, VerifyingInputStream body) {
     Optional<String> mismatch;
     try {
       mismatch = body.verify();
     } catch (IOException e) {
       throw new RegistryException(0, null, action + ": read source blob: " + e.getMessage(), e);
     }
-    mismatch.ifPresent(this::throwMismatch);
+    if (mismatch.isPresent()) {
+      throw corruptSource(action, mismatch.get());
+    }
   }
 
-  private void throwMismatch(String mismatch) {
-    throw new RegistryException(
+  private void throwIfMismatchSeen(VerifyingInputStream body) {
+    Optional<String> mismatch = body.mismatchSeen();
+    if (mismatch.isPresent()) {
+      throw corruptSource(action, mismatch.get());
+    }
+  }
+
+  static RegistryException corruptSource(String action, String mismatch) {
+    return new RegistryException(
         0,
         null,
         action + ": " + mismatch + ": the source registry served corrupt content",
         null,
         false);
-  }
-
-  // The upload location may already have a query (a session state on distribution), which must
-  // be kept, so the digest is appended with '&' in that case.
-  private URI withDigest(URI location) {
-    String digest = URLEncoder.encode(blob.digest().toString(), StandardCharsets.UTF_8);
-    String separator = location.getRawQuery() == null ? "?" : "&";
-    return URI.create(location + separator + "digest=" + digest);
   }
 }

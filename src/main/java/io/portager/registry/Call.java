@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  *
  * @param body creates the request body for each attempt; null for no body
  * @param replayable whether the body can be sent again, which allows answering a 401 challenge
- * @param retryable whether the request may be repeated blindly after 429, 502, 503, 504 or a
+ * @param retryable whether the request may be repeated blindly after 429, a transient 5xx or a
  *     connection failure: true for GET, HEAD and the upload POST, which change nothing
  * @param timeout time allowed until the response headers arrive; null for no limit
  */

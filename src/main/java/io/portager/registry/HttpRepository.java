@@ -2,6 +2,7 @@ package io.portager.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portager.log.Log;
 import io.portager.oci.Descriptor;
 import io.portager.oci.Digest;
 import io.portager.oci.Manifest;
@@ -10,8 +11,10 @@ import io.portager.oci.Reference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +32,7 @@ final class HttpRepository implements Repository {
 
   private static final String ACCEPT_MANIFESTS = String.join(", ", MediaTypes.SUPPORTED_MANIFESTS);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Log LOG = Log.get("registry");
 
   private final RegistryClient client;
   private final String name;
@@ -154,7 +158,7 @@ final class HttpRepository implements Repository {
 
   @Override
   public long copyBlobFrom(Repository source, Descriptor blob) {
-    return new BlobUpload(this, source, blob).run();
+    return new BlobUpload(this, source, blob).run(null).bytesCopied();
   }
 
   @Override
@@ -202,32 +206,66 @@ final class HttpRepository implements Repository {
     return client.uri(path);
   }
 
-  /** Starts an upload session and returns its absolute location, keeping any query. */
-  URI startUpload(String action) {
-    Call call =
-        new Call(
-            "POST",
-            client.uri("/v2/" + name + "/blobs/uploads/"),
-            Map.of(),
-            BodyPublishers::noBody,
-            true,
-            true,
-            Call.DEFAULT_TIMEOUT);
-    HttpResponse<InputStream> response = client.execute(action, call, credential, pushScope);
+  @Override
+  public BlobTransfer transferBlob(Repository source, Descriptor blob, String mountFrom) {
+    return new BlobUpload(this, source, blob).run(mountFrom);
+  }
+
+  /** Opens an upload session (OCI distribution spec, "Pushing Blobs"). */
+  UploadSession startUpload(String action) {
+    URI uri = client.uri("/v2/" + name + "/blobs/uploads/");
+    HttpResponse<InputStream> response = client.execute(action, post(uri), credential, pushScope);
     if (response.statusCode() != 202) {
       throw Responses.failure(action, response);
     }
-    Responses.discard(response);
-    Optional<String> location = response.headers().firstValue("Location");
-    if (location.isEmpty()) {
-      throw new RegistryException(
-          0, null, action + ": " + Responses.describe(response) + ": no Location header", null);
-    }
-    return response.uri().resolve(location.get());
+    return session(action, response);
   }
 
-  /** Sends the upload's one PUT; the caller checks the body's digest afterwards. */
-  HttpResponse<InputStream> finishUpload(String action, Call call) {
+  /**
+   * Asks the registry to link {@code digest} from repository {@code from} on the same registry
+   * (spec, "Mounting a blob from another repository"). Returns empty when it did (201). Otherwise
+   * returns an upload session for a normal upload: the one a 202 opened, or a new one when the
+   * registry rejected the mount request itself, for example because the credential may not pull
+   * from {@code from}.
+   */
+  Optional<UploadSession> mount(String action, Digest digest, String from) {
+    URI uri =
+        client.uri(
+            "/v2/"
+                + name
+                + "/blobs/uploads/?mount="
+                + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8)
+                + "&from="
+                + URLEncoder.encode(from, StandardCharsets.UTF_8));
+    // The push scope comes first because some token servers read only the first scope.
+    HttpResponse<InputStream> response = executePush(action, post(uri), List.of(pullScope(from)));
+    int status = response.statusCode();
+    if (status == 201) {
+      Responses.discard(response);
+      return Optional.empty();
+    }
+    if (status == 202) {
+      return Optional.of(session(action, response));
+    }
+    if (status == 401 || status == 403 || status == 404) {
+      Responses.discard(response);
+      LOG.info(
+          "blob_mount_rejected",
+          "repository",
+          name,
+          "from",
+          from,
+          "digest",
+          digest,
+          "status",
+          status);
+      return Optional.of(startUpload(action));
+    }
+    throw Responses.failure(action, response);
+  }
+
+  /** Sends one request of an upload session (PATCH, PUT or a status GET). */
+  HttpResponse<InputStream> sendUpload(String action, Call call) {
     return client.execute(action, call, credential, pushScope);
   }
 
@@ -277,6 +315,27 @@ final class HttpRepository implements Repository {
           false);
     }
     return response;
+  }
+
+  ClientLimits limits() {
+    return client.limits();
+  }
+
+  /** Waits before starting attempt {@code attempt + 1} of a failed upload. */
+  void backOff(String action, int attempt) {
+    client.transport().backOff(action, attempt);
+  }
+
+  private static Call post(URI uri) {
+    return new Call(
+        "POST", uri, Map.of(), BodyPublishers::noBody, true, true, Call.DEFAULT_TIMEOUT);
+  }
+
+  private static UploadSession session(String action, HttpResponse<InputStream> response) {
+    Responses.discard(response);
+    URI location = Uploads.nextLocation(action, response, null);
+    long chunkMinLength = response.headers().firstValueAsLong("OCI-Chunk-Min-Length").orElse(0);
+    return new UploadSession(location, Math.max(0, chunkMinLength));
   }
 
   private URI manifestUri(String reference) {

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Registries {
   private final Clock clock;
   private final HttpClientFactory httpClients;
+  private final ClientLimits limits;
   private final Map<RegistryEndpoint, RegistryClient> clients = new ConcurrentHashMap<>();
 
   /** Creates clients that read time from the system clock. */
@@ -27,6 +28,7 @@ public final class Registries {
   public Registries(Clock clock, RegistrySettings settings) {
     this.clock = clock;
     this.httpClients = HttpClientFactory.of(settings, clock);
+    this.limits = settings.limits();
   }
 
   /**
@@ -38,6 +40,6 @@ public final class Registries {
         endpoint,
         key ->
             new RegistryClient(
-                key, clock, RetryPolicy.DEFAULT, RetryPolicy.Sleeper.REAL, httpClients));
+                key, clock, limits, RetryPolicy.DEFAULT, RetryPolicy.Sleeper.REAL, httpClients));
   }
 }

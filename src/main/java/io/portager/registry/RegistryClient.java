@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A long-lived client for one registry endpoint: one HttpClient and one token cache, shared by
@@ -16,6 +17,7 @@ public final class RegistryClient {
   private final URI base;
   private final Transport transport;
   private final Authenticator authenticator;
+  private final ClientLimits limits;
 
   /** Creates a client that reads time from the system clock. */
   public RegistryClient(RegistryEndpoint endpoint) {
@@ -24,7 +26,12 @@ public final class RegistryClient {
 
   /** Creates a client whose token cache reads time from {@code clock}. */
   public RegistryClient(RegistryEndpoint endpoint, Clock clock) {
-    this(endpoint, clock, RetryPolicy.DEFAULT, RetryPolicy.Sleeper.REAL);
+    this(endpoint, clock, ClientLimits.DEFAULT);
+  }
+
+  /** Creates a client with the request limits and upload chunk size of {@code limits}. */
+  public RegistryClient(RegistryEndpoint endpoint, Clock clock, ClientLimits limits) {
+    this(endpoint, clock, limits, RetryPolicy.DEFAULT, RetryPolicy.Sleeper.REAL);
   }
 
   RegistryClient(
@@ -32,7 +39,16 @@ public final class RegistryClient {
       Clock clock,
       RetryPolicy retryPolicy,
       RetryPolicy.Sleeper sleeper) {
-    this(endpoint, clock, retryPolicy, sleeper, HttpClientFactory.DEFAULT);
+    this(endpoint, clock, ClientLimits.DEFAULT, retryPolicy, sleeper);
+  }
+
+  RegistryClient(
+      RegistryEndpoint endpoint,
+      Clock clock,
+      ClientLimits limits,
+      RetryPolicy retryPolicy,
+      RetryPolicy.Sleeper sleeper) {
+    this(endpoint, clock, limits, retryPolicy, sleeper, HttpClientFactory.DEFAULT);
   }
 
   RegistryClient(
@@ -41,14 +57,40 @@ public final class RegistryClient {
       RetryPolicy retryPolicy,
       RetryPolicy.Sleeper sleeper,
       HttpClientFactory httpClients) {
+    this(endpoint, clock, ClientLimits.DEFAULT, retryPolicy, sleeper, httpClients);
+  }
+
+  RegistryClient(
+      RegistryEndpoint endpoint,
+      Clock clock,
+      ClientLimits limits,
+      RetryPolicy retryPolicy,
+      RetryPolicy.Sleeper sleeper,
+      HttpClientFactory httpClients) {
     this.endpoint = endpoint;
     this.base = baseUri(endpoint);
-    this.transport = new Transport(httpClients.newClient(endpoint), retryPolicy, sleeper);
+    this.limits = limits;
+    RequestLimiter limiter = new RequestLimiter(limits, clock, sleeper);
+    this.transport =
+        new Transport(httpClients.newClient(endpoint), retryPolicy, sleeper, clock, limiter);
     this.authenticator = new Authenticator(endpoint, transport, clock);
   }
 
   public RegistryEndpoint endpoint() {
     return endpoint;
+  }
+
+  public ClientLimits limits() {
+    return limits;
+  }
+
+  /**
+   * Returns the requests the registry reports as left in its current rate limit window, from the
+   * latest response that carried {@code RateLimit-Remaining} (Docker Hub sends it on manifest
+   * requests); empty until one did.
+   */
+  public OptionalLong rateLimitRemaining() {
+    return transport.rateLimitRemaining();
   }
 
   /**
@@ -57,6 +99,10 @@ public final class RegistryClient {
    */
   public Repository repository(String repository, Credential credential) {
     return new HttpRepository(this, repository, credential);
+  }
+
+  Transport transport() {
+    return transport;
   }
 
   /** Returns {@code path} (starting with {@code /v2/}) on this registry. */
@@ -83,7 +129,10 @@ public final class RegistryClient {
       String action, Call call, Credential credential, List<String> scopes) {
     String authorization = authenticator.authorization(credential, scopes);
     HttpResponse<InputStream> response = transport.send(action, call, authorization);
-    if (response.statusCode() != 401) {
+    // A 401 from a redirect target (a blob storage host) belongs to that host, and authenticating
+    // against its challenge would send this registry's credentials to another origin.
+    boolean fromRegistry = Transport.sameOrigin(response.uri(), call.uri());
+    if (response.statusCode() != 401 || !fromRegistry) {
       return response;
     }
     Optional<String> challenge = response.headers().firstValue("WWW-Authenticate");

@@ -13,9 +13,13 @@ import java.util.Map;
  *     replaced bundle takes effect without a restart
  * @param proxyEnvironment the environment to read {@code HTTPS_PROXY}, {@code HTTP_PROXY} and
  *     {@code NO_PROXY} (or their lower-case forms) from; empty for direct connections
+ * @param limits the request limits and upload chunk size of each endpoint's client
  */
 public record RegistrySettings(
-    Path caBundle, Duration caBundleCheckInterval, Map<String, String> proxyEnvironment) {
+    Path caBundle,
+    Duration caBundleCheckInterval,
+    Map<String, String> proxyEnvironment,
+    ClientLimits limits) {
   public static final Duration DEFAULT_CA_BUNDLE_CHECK_INTERVAL = Duration.ofSeconds(30);
 
   public RegistrySettings {
@@ -23,6 +27,15 @@ public record RegistrySettings(
     if (caBundleCheckInterval == null) {
       caBundleCheckInterval = DEFAULT_CA_BUNDLE_CHECK_INTERVAL;
     }
+    if (limits == null) {
+      limits = ClientLimits.DEFAULT;
+    }
+  }
+
+  /** Settings with the default client limits. */
+  public RegistrySettings(
+      Path caBundle, Duration caBundleCheckInterval, Map<String, String> proxyEnvironment) {
+    this(caBundle, caBundleCheckInterval, proxyEnvironment, ClientLimits.DEFAULT);
   }
 
   /** System CAs only and direct connections: what the constructors without settings use. */

@@ -48,6 +48,16 @@ public interface Repository {
    */
   long copyBlobFrom(Repository source, Descriptor blob);
 
+  /**
+   * Makes {@code blob} present in this repository: first by asking the registry to mount it from
+   * repository {@code mountFrom} of the same registry, when that is not null, and otherwise, or
+   * when the registry declines, by streaming it from {@code source} as {@link #copyBlobFrom} does.
+   * This default never mounts.
+   */
+  default BlobTransfer transferBlob(Repository source, Descriptor blob, String mountFrom) {
+    return new BlobTransfer(copyBlobFrom(source, blob), false);
+  }
+
   /** All tags, following Link pagination. */
   List<String> listTags();
 

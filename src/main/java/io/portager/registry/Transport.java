@@ -7,15 +7,21 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Sends calls for one registry endpoint over its long-lived HttpClient: follows redirects by hand
  * and retries transient failures. Authentication is the caller's job, but this class decides where
  * an {@code Authorization} header may go: only to the origin of the call's first URI, never to a
  * redirect target on another origin such as a blob storage host.
+ *
+ * <p>Every HTTP exchange, redirect hops and token fetches included, passes the endpoint's {@link
+ * RequestLimiter}. Mutable state: the last {@code RateLimit-Remaining} the registry sent, a
+ * volatile long replaced whole.
  */
 final class Transport {
   static final int MAX_REDIRECTS = 5;
@@ -25,32 +31,52 @@ final class Transport {
   private final HttpClient http;
   private final RetryPolicy retryPolicy;
   private final RetryPolicy.Sleeper sleeper;
+  private final Clock clock;
+  private final RequestLimiter limiter;
+  private volatile long rateLimitRemaining = -1;
 
-  Transport(HttpClient http, RetryPolicy retryPolicy, RetryPolicy.Sleeper sleeper) {
+  Transport(
+      HttpClient http,
+      RetryPolicy retryPolicy,
+      RetryPolicy.Sleeper sleeper,
+      Clock clock,
+      RequestLimiter limiter) {
     this.http = http;
     this.retryPolicy = retryPolicy;
     this.sleeper = sleeper;
+    this.clock = clock;
+    this.limiter = limiter;
+  }
+
+  /** Returns the requests left in the registry's current window, when it has sent that header. */
+  OptionalLong rateLimitRemaining() {
+    long remaining = rateLimitRemaining;
+    return remaining < 0 ? OptionalLong.empty() : OptionalLong.of(remaining);
   }
 
   /**
-   * Sends {@code call}, retrying retryable calls after 429, 502, 503, 504 and connection failures.
-   * Returns the last response whatever its status; throws RegistryException when no response
-   * arrived.
+   * Sends {@code call}, retrying retryable calls after the statuses of {@link
+   * RetryPolicy#isRetryableStatus} and connection failures until the policy's retry count or total
+   * wait runs out. Returns the last response whatever its status; throws RegistryException when no
+   * response arrived.
    *
    * @param authorization the Authorization header value for the call's origin, or null
    */
   HttpResponse<InputStream> send(String action, Call call, String authorization) {
+    Duration waited = Duration.ZERO;
     for (int retry = 0; ; retry++) {
       boolean mayRetry = call.retryable() && retry < retryPolicy.maxRetries();
       HttpResponse<InputStream> response;
       try {
         response = sendFollowingRedirects(action, call, authorization);
       } catch (IOException e) {
-        if (!mayRetry) {
+        Duration delay = retryPolicy.delay(retry, Optional.empty(), clock.instant());
+        if (!mayRetry || !retryPolicy.allowsWait(waited, delay)) {
           throw new RegistryException(
               0, null, action + ": " + call.describe() + ": " + describe(e), e);
         }
-        pause(action, call, retry, retryPolicy.delay(retry, Optional.empty()), "io_error");
+        pause(action, call, retry, delay, "io_error");
+        waited = waited.plus(delay);
         continue;
       }
 
@@ -59,9 +85,23 @@ final class Transport {
         return response;
       }
       Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+      Duration delay = retryPolicy.delay(retry, retryAfter, clock.instant());
+      if (!retryPolicy.allowsWait(waited, delay)) {
+        return response;
+      }
       Responses.discard(response);
-      pause(action, call, retry, retryPolicy.delay(retry, retryAfter), Integer.toString(status));
+      pause(action, call, retry, delay, Integer.toString(status));
+      waited = waited.plus(delay);
     }
+  }
+
+  /**
+   * Waits before attempt {@code attempt + 1} of a whole operation that failed, such as a blob
+   * upload started again from its POST. Uses the backoff of a retry without {@code Retry-After}.
+   */
+  void backOff(String action, int attempt) {
+    Duration delay = retryPolicy.delay(attempt - 1, Optional.empty(), clock.instant());
+    sleep(action, delay);
   }
 
   private HttpResponse<InputStream> sendFollowingRedirects(
@@ -99,11 +139,43 @@ final class Transport {
     if (call.timeout() != null) {
       request.timeout(call.timeout());
     }
+    limiter.acquire(call.describe());
+    HttpResponse<InputStream> response;
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException(0, null, call.describe() + ": interrupted", e, false);
+    } finally {
+      limiter.release();
+    }
+    if (sameOrigin(uri, call.uri())) {
+      recordRateLimit(response);
+    }
+    return response;
+  }
+
+  // Docker Hub sends "RateLimit-Remaining: 76;w=21600": requests left, then the window in
+  // seconds. Only the count is kept.
+  private void recordRateLimit(HttpResponse<InputStream> response) {
+    Optional<String> header = response.headers().firstValue("RateLimit-Remaining");
+    if (header.isEmpty()) {
+      return;
+    }
+    OptionalLong remaining = parseRateLimitRemaining(header.get());
+    if (remaining.isPresent()) {
+      rateLimitRemaining = remaining.getAsLong();
+    }
+  }
+
+  static OptionalLong parseRateLimitRemaining(String value) {
+    int semicolon = value.indexOf(';');
+    String count = (semicolon < 0 ? value : value.substring(0, semicolon)).trim();
+    try {
+      long parsed = Long.parseLong(count);
+      return parsed < 0 ? OptionalLong.empty() : OptionalLong.of(parsed);
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
     }
   }
 
@@ -120,6 +192,10 @@ final class Transport {
         retry + 1,
         "delay_ms",
         delay.toMillis());
+    sleep(action, delay);
+  }
+
+  private void sleep(String action, Duration delay) {
     try {
       sleeper.sleep(delay);
     } catch (InterruptedException e) {

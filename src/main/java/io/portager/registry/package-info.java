@@ -7,9 +7,9 @@
  *
  * <p>Depends only on {@code io.portager.oci} and {@code io.portager.log}.
  *
- * <p>Known limits: uploads are monolithic (no chunked PATCH uploads and no cross-repository
- * mounts); abandoned upload sessions are not cancelled; a stalled blob body has no read timeout;
- * the TLS setting of an endpoint also applies to its token realm; credentials in a proxy URL are
- * not sent.
+ * <p>Known limits: abandoned upload sessions are not cancelled; a registry that needs chunked
+ * uploads is found out per blob (no memory of it between blobs); a PATCH that fails with 5xx or a
+ * reset restarts the whole upload instead of resuming it; the TLS setting of an endpoint also
+ * applies to its token realm; credentials in a proxy URL are not sent.
  */
 package io.portager.registry;

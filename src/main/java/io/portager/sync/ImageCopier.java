@@ -5,6 +5,7 @@ import io.portager.oci.Descriptor;
 import io.portager.oci.Digest;
 import io.portager.oci.Manifest;
 import io.portager.oci.Platform;
+import io.portager.registry.BlobTransfer;
 import io.portager.registry.RegistryException;
 import io.portager.registry.Repository;
 import java.util.ArrayList;
@@ -16,13 +17,28 @@ import java.util.Set;
 /**
  * Copies one tag from a source repository to a destination repository when their manifest digests
  * differ: blobs first, then child manifests by digest, and the tag last, so the tag never points at
- * an incomplete image. Stateless between calls, so one instance serves several threads.
+ * an incomplete image.
+ *
+ * <p>One instance serves all workers. It shares {@link DestinationBlobs} between them, so a blob
+ * that one copy wrote is mounted, not copied again, into another repository of the same destination
+ * registry, and two workers that need the same blob in the same repository at once copy it once.
  */
 public final class ImageCopier {
   /** Deepest nesting of indexes followed; real images nest one level, so this only stops loops. */
   static final int MAX_DEPTH = 8;
 
   private static final Log LOG = Log.get("sync");
+
+  private final DestinationBlobs destinationBlobs;
+
+  /** Creates a copier that remembers up to 10,000 destination blobs for mounts. */
+  public ImageCopier() {
+    this(DestinationBlobs.DEFAULT_CAPACITY);
+  }
+
+  ImageCopier(int rememberedBlobs) {
+    this.destinationBlobs = new DestinationBlobs(rememberedBlobs);
+  }
 
   /** Syncs {@code tag} with {@link CopyOptions#DEFAULT}; throws RegistryException on failure. */
   public TagResult sync(Repository source, Repository destination, String tag) {
@@ -55,10 +71,10 @@ public final class ImageCopier {
     boolean upToDate =
         present.isPresent() && present.get().digest().equals(target.destinationDigest());
     if (upToDate && !options.referrers()) {
-      return target.result(false, new Copy(source, destination), 0);
+      return target.result(false, new Copy(source, destination, destinationBlobs), 0);
     }
 
-    Copy copy = new Copy(source, destination);
+    Copy copy = new Copy(source, destination, destinationBlobs);
     Manifest manifest = upToDate ? null : target.manifest(source);
     if (manifest != null) {
       copy.contentOf(manifest, 0);
@@ -86,6 +102,8 @@ public final class ImageCopier {
         manifest.digest(),
         "blobs",
         copy.blobsCopied,
+        "mounted",
+        copy.blobsMounted,
         "bytes",
         copy.bytesCopied,
         "manifests",
@@ -199,7 +217,8 @@ public final class ImageCopier {
           copy.manifestsPushed,
           referrers,
           platforms,
-          warnings.isEmpty() ? null : String.join("; ", warnings));
+          warnings.isEmpty() ? null : String.join("; ", warnings),
+          copy.blobsMounted);
     }
   }
 
@@ -211,15 +230,18 @@ public final class ImageCopier {
   static final class Copy {
     private final Repository source;
     private final Repository destination;
+    private final DestinationBlobs destinationBlobs;
     private final Set<Digest> blobsSeen = new HashSet<>();
     private final Set<Digest> manifestsSeen = new HashSet<>();
     private int blobsCopied;
     private long bytesCopied;
     private int manifestsPushed;
+    private int blobsMounted;
 
-    Copy(Repository source, Repository destination) {
+    Copy(Repository source, Repository destination, DestinationBlobs destinationBlobs) {
       this.source = source;
       this.destination = destination;
+      this.destinationBlobs = destinationBlobs;
     }
 
     /** Copies everything {@code manifest} refers to, depth first, but not the manifest itself. */
@@ -258,11 +280,41 @@ public final class ImageCopier {
       if (isNonDistributable(blob) || !blobsSeen.add(blob.digest())) {
         return;
       }
-      if (destination.blobExists(blob.digest())) {
+      Optional<BlobTransfer> transfer =
+          destinationBlobs.once(destination, blob.digest(), () -> transferIfMissing(blob));
+      if (transfer.isEmpty()) {
         return;
       }
-      bytesCopied += destination.copyBlobFrom(source, blob);
-      blobsCopied++;
+      if (transfer.get().mounted()) {
+        blobsMounted++;
+      } else {
+        blobsCopied++;
+        bytesCopied += transfer.get().bytesCopied();
+      }
+    }
+
+    /** Returns empty when the destination already has the blob. */
+    private Optional<BlobTransfer> transferIfMissing(Descriptor blob) {
+      if (destination.blobExists(blob.digest())) {
+        destinationBlobs.remember(destination, blob.digest());
+        return Optional.empty();
+      }
+      BlobTransfer transfer = destination.transferBlob(source, blob, mountSource(blob));
+      destinationBlobs.remember(destination, blob.digest());
+      return Optional.of(transfer);
+    }
+
+    /**
+     * Returns a repository of the destination registry that contains the blob: the source itself
+     * when both are on one endpoint, or else one that an earlier copy wrote to; null when there is
+     * none.
+     */
+    private String mountSource(Descriptor blob) {
+      if (source.endpoint().equals(destination.endpoint())
+          && !source.name().equals(destination.name())) {
+        return source.name();
+      }
+      return destinationBlobs.otherRepositoryWith(destination, blob.digest()).orElse(null);
     }
 
     // Foreign (Windows base) layers live outside registries by design and registries accept

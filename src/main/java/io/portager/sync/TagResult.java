@@ -12,11 +12,13 @@ import java.util.List;
  *     of the filtered index when platforms were filtered
  * @param copied whether the tagged manifest was written (false when the destination already had
  *     {@code destinationDigest})
+ * @param blobsCopied blobs streamed from the source, with {@code bytesCopied} bytes in all
  * @param manifestsPushed image manifests and indexes written for the tag, referrers not included
  * @param referrersCopied referrer manifests and cosign tags written
  * @param platforms platforms kept by the filter; empty when no filter was requested
  * @param warning what was requested but not done, such as a platform the source lacks; null when
  *     there is nothing to report
+ * @param blobsMounted blobs the destination registry linked from another of its repositories
  */
 public record TagResult(
     Digest sourceDigest,
@@ -27,12 +29,13 @@ public record TagResult(
     int manifestsPushed,
     int referrersCopied,
     List<Platform> platforms,
-    String warning) {
+    String warning,
+    int blobsMounted) {
   public TagResult {
     platforms = List.copyOf(platforms);
   }
 
-  /** A result without a platform filter, referrers or warning. */
+  /** A result without a platform filter, referrers, warning or mounts. */
   public TagResult(
       Digest sourceDigest, boolean copied, int blobsCopied, long bytesCopied, int manifestsPushed) {
     this(
@@ -44,6 +47,28 @@ public record TagResult(
         manifestsPushed,
         0,
         List.of(),
-        null);
+        null,
+        0);
+  }
+
+  /** A result without a platform filter, referrers or warning. */
+  public TagResult(
+      Digest sourceDigest,
+      boolean copied,
+      int blobsCopied,
+      long bytesCopied,
+      int manifestsPushed,
+      int blobsMounted) {
+    this(
+        sourceDigest,
+        sourceDigest,
+        copied,
+        blobsCopied,
+        bytesCopied,
+        manifestsPushed,
+        0,
+        List.of(),
+        null,
+        blobsMounted);
   }
 }

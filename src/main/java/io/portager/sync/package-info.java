@@ -25,6 +25,10 @@
  * <p>Foreign (Windows base) and non-distributable layers are never copied: their bytes live outside
  * registries by design, and registries accept a manifest that names them without the blob.
  *
+ * <p>Blobs are mounted instead of copied when the source repository is on the same endpoint, or
+ * when this process already wrote the blob to another repository of the destination registry. A
+ * blob that another worker is copying to the same repository is waited for, not copied twice.
+ *
  * <p>Known limits: copies run sequentially within one tag; with referrers on, every run lists the
  * referrers of every copied manifest even when the tag is unchanged, so new signatures arrive; two
  * syncs that update the same destination referrers tag at once can lose an entry.

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.portager.oci.Descriptor;
 import io.portager.oci.Digest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -44,8 +45,49 @@ public final class FakeRegistry implements AutoCloseable {
   public final Map<Digest, byte[]> blobs = new ConcurrentHashMap<>();
   public final Set<Digest> corruptBlobs = ConcurrentHashMap.newKeySet();
 
-  /** Statuses to answer the next requests whose path starts with the key, with Retry-After: 2. */
+  /**
+   * Statuses to answer the next requests whose path starts with the key, with {@link #retryAfter}.
+   */
   public final Map<String, List<Integer>> scriptedFailures = new ConcurrentHashMap<>();
+
+  /** Retry-After value of scripted failures; null sends none. */
+  public volatile String retryAfter = "2";
+
+  /** RateLimit-Remaining value sent on every response; null sends none. */
+  public volatile String rateLimitRemaining;
+
+  /** Milliseconds each request waits before it is answered, to make requests overlap. */
+  public volatile long responseDelayMillis;
+
+  /** Most requests seen waiting for an answer at once. */
+  public final AtomicInteger maxConcurrentRequests = new AtomicInteger();
+
+  /** Blobs whose next GET sends the full Content-Length, half the bytes, then closes. */
+  public final Set<Digest> truncateOnce = ConcurrentHashMap.newKeySet();
+
+  /** Statuses the blob storage host answers before it serves content. */
+  public final List<Integer> storageFailures = Collections.synchronizedList(new ArrayList<>());
+
+  /** Content-Range headers of PATCH requests, in order. */
+  public final List<String> contentRanges = Collections.synchronizedList(new ArrayList<>());
+
+  /** Quirks for the next PATCH answers: "off-by-one" (Range end + 1) or "stale" (chunk lost). */
+  public final List<String> rangeQuirks = Collections.synchronizedList(new ArrayList<>());
+
+  /** Largest monolithic PUT body accepted; larger ones get 413. */
+  public volatile long putBodyLimit = Long.MAX_VALUE;
+
+  /** Largest PATCH body accepted; larger ones get 413. */
+  public volatile long patchBodyLimit = Long.MAX_VALUE;
+
+  /** OCI-Chunk-Min-Length sent with upload sessions; 0 sends none. */
+  public volatile long chunkMinLength;
+
+  /** Whether upload sessions live under /upload/ instead of /v2/. */
+  public volatile boolean uploadsOutsideV2;
+
+  /** Whether mount requests are answered 202 (a normal session) even for a known blob. */
+  public volatile boolean declineMounts;
 
   public volatile boolean requireToken;
   public volatile boolean requireBasicAtTokenEndpoint;
@@ -69,6 +111,12 @@ public final class FakeRegistry implements AutoCloseable {
 
   private final Map<String, StoredManifest> manifests = new ConcurrentHashMap<>();
   private final AtomicInteger uploads = new AtomicInteger();
+  private final AtomicInteger concurrentRequests = new AtomicInteger();
+  private final Map<String, ByteArrayOutputStream> sessions = new ConcurrentHashMap<>();
+
+  /** Repositories an uploaded or mounted blob was written to; blobs added by tests are in all. */
+  private final Map<Digest, Set<String>> blobRepositories = new ConcurrentHashMap<>();
+
   private final HttpServer server;
   private final HttpServer storage;
 
@@ -134,6 +182,10 @@ public final class FakeRegistry implements AutoCloseable {
       String method = exchange.getRequestMethod();
       requests.add(method + " " + path + (query == null ? "" : "?" + query));
       byte[] body = exchange.getRequestBody().readAllBytes();
+      awaitTurn();
+      if (rateLimitRemaining != null) {
+        exchange.getResponseHeaders().set("RateLimit-Remaining", rateLimitRemaining);
+      }
 
       if (path.equals("/token")) {
         token(exchange, query);
@@ -160,20 +212,30 @@ public final class FakeRegistry implements AutoCloseable {
     }
   }
 
+  // Counts the request as waiting, waits, and stops counting it just before it is answered, so the
+  // count never includes a request whose client already has its response headers.
+  private void awaitTurn() {
+    int now = concurrentRequests.incrementAndGet();
+    maxConcurrentRequests.accumulateAndGet(now, Math::max);
+    try {
+      if (responseDelayMillis > 0) {
+        Thread.sleep(responseDelayMillis);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      concurrentRequests.decrementAndGet();
+    }
+  }
+
   private void route(HttpExchange exchange, String method, String path, String query, byte[] body)
       throws IOException {
     if (path.contains("/manifests/")) {
       manifestRequest(exchange, method, path, body);
     } else if (path.endsWith("/blobs/uploads/") && method.equals("POST")) {
-      int id = uploads.incrementAndGet();
-      String name = path.substring("/v2/".length(), path.indexOf("/blobs/uploads/"));
-      // A relative location with session state in the query, as distribution sends it.
-      exchange
-          .getResponseHeaders()
-          .set("Location", "/v2/" + name + "/blobs/uploads/session-" + id + "?_state=s" + id);
-      send(exchange, 202, new byte[0]);
-    } else if (path.contains("/blobs/uploads/session-") && method.equals("PUT")) {
-      finishUpload(exchange, path, query, body);
+      startUpload(exchange, path, query);
+    } else if (path.contains("/session-")) {
+      uploadRequest(exchange, method, path, query, body);
     } else if (path.contains("/blobs/")) {
       blobRequest(exchange, method, path);
     } else if (path.contains("/referrers/") && referrersApi && method.equals("GET")) {
@@ -218,7 +280,8 @@ public final class FakeRegistry implements AutoCloseable {
 
   private void blobRequest(HttpExchange exchange, String method, String path) throws IOException {
     Digest digest = Digest.parse(path.substring(path.lastIndexOf('/') + 1));
-    byte[] content = blobs.get(digest);
+    String repository = path.substring("/v2/".length(), path.indexOf("/blobs/"));
+    byte[] content = hasBlob(repository, digest) ? blobs.get(digest) : null;
     if (content == null) {
       error(exchange, 404, "BLOB_UNKNOWN");
       return;
@@ -236,13 +299,125 @@ public final class FakeRegistry implements AutoCloseable {
       send(exchange, 307, new byte[0]);
       return;
     }
+    if (method.equals("GET") && truncateOnce.remove(digest)) {
+      exchange.sendResponseHeaders(200, content.length);
+      exchange.getResponseBody().write(content, 0, content.length / 2);
+      exchange.getResponseBody().flush();
+      // Closing the exchange short of Content-Length drops the connection mid-body.
+      return;
+    }
     send(exchange, 200, method.equals("HEAD") ? null : served(digest, content), content.length);
+  }
+
+  private boolean hasBlob(String repository, Digest digest) {
+    Set<String> repositories = blobRepositories.get(digest);
+    return blobs.containsKey(digest) && (repositories == null || repositories.contains(repository));
+  }
+
+  private void storeBlob(String repository, Digest digest, byte[] content) {
+    if (!blobs.containsKey(digest) || blobRepositories.containsKey(digest)) {
+      blobRepositories.computeIfAbsent(digest, d -> ConcurrentHashMap.newKeySet()).add(repository);
+    }
+    blobs.put(digest, content);
+  }
+
+  private void startUpload(HttpExchange exchange, String path, String query) throws IOException {
+    String name = path.substring("/v2/".length(), path.indexOf("/blobs/uploads/"));
+    Map<String, String> parameters = parameters(query);
+    String mount = parameters.get("mount");
+    if (mount != null && !declineMounts && hasBlob(parameters.get("from"), Digest.parse(mount))) {
+      storeBlob(name, Digest.parse(mount), blobs.get(Digest.parse(mount)));
+      send(exchange, 201, new byte[0]);
+      return;
+    }
+    int id = uploads.incrementAndGet();
+    sessions.put("session-" + id, new ByteArrayOutputStream());
+    // A relative location with session state in the query, as distribution sends it.
+    String prefix = uploadsOutsideV2 ? "/upload/" + name + "/" : "/v2/" + name + "/blobs/uploads/";
+    exchange.getResponseHeaders().set("Location", prefix + "session-" + id + "?_state=s" + id);
+    if (chunkMinLength > 0) {
+      exchange.getResponseHeaders().set("OCI-Chunk-Min-Length", Long.toString(chunkMinLength));
+    }
+    send(exchange, 202, new byte[0]);
+  }
+
+  private void uploadRequest(
+      HttpExchange exchange, String method, String path, String query, byte[] body)
+      throws IOException {
+    String session = path.substring(path.lastIndexOf('/') + 1);
+    ByteArrayOutputStream received = sessions.get(session);
+    if (received == null || !parameters(query).containsKey("_state")) {
+      error(exchange, 404, "BLOB_UPLOAD_UNKNOWN");
+      return;
+    }
+    synchronized (received) {
+      switch (method) {
+        case "PATCH" -> patch(exchange, path, session, received, body);
+        case "GET" -> uploadStatus(exchange, path, session, received, 204);
+        case "PUT" -> finishUpload(exchange, path, query, received, body);
+        default -> error(exchange, 405, "UNSUPPORTED");
+      }
+    }
+  }
+
+  private void patch(
+      HttpExchange exchange,
+      String path,
+      String session,
+      ByteArrayOutputStream received,
+      byte[] body)
+      throws IOException {
+    String range = exchange.getRequestHeaders().getFirst("Content-Range");
+    contentRanges.add(range);
+    if (body.length > patchBodyLimit) {
+      error(exchange, 413, "SIZE_INVALID");
+      return;
+    }
+    long start = Long.parseLong(range.substring(0, range.indexOf('-')));
+    if (start != received.size()) {
+      uploadStatus(exchange, path, session, received, 416);
+      return;
+    }
+    String quirk = rangeQuirks.isEmpty() ? "" : rangeQuirks.remove(0);
+    long before = received.size();
+    if (!quirk.equals("stale")) {
+      received.write(body);
+    }
+    long end =
+        quirk.equals("off-by-one")
+            ? received.size()
+            : quirk.equals("stale") ? before - 1 : received.size() - 1;
+    exchange.getResponseHeaders().set("Range", "0-" + end);
+    exchange
+        .getResponseHeaders()
+        .set("Location", path + "?_state=" + session + "-" + received.size());
+    send(exchange, 202, new byte[0]);
+  }
+
+  private void uploadStatus(
+      HttpExchange exchange,
+      String path,
+      String session,
+      ByteArrayOutputStream received,
+      int status)
+      throws IOException {
+    exchange.getResponseHeaders().set("Range", "0-" + (received.size() - 1));
+    exchange
+        .getResponseHeaders()
+        .set("Location", path + "?_state=" + session + "-" + received.size());
+    send(exchange, status, new byte[0]);
   }
 
   private void handleStorage(HttpExchange exchange) throws IOException {
     try (exchange) {
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       storageAuthorizations.add(authorization == null ? "none" : authorization);
+      synchronized (storageFailures) {
+        if (!storageFailures.isEmpty()) {
+          error(exchange, storageFailures.remove(0), "DENIED");
+          return;
+        }
+      }
       String hex = exchange.getRequestURI().getPath().substring("/storage/".length());
       Digest digest = new Digest("sha256", hex);
       send(exchange, 200, served(digest, blobs.get(digest)));
@@ -258,14 +433,24 @@ public final class FakeRegistry implements AutoCloseable {
     return corrupt;
   }
 
-  private void finishUpload(HttpExchange exchange, String path, String query, byte[] body)
+  private void finishUpload(
+      HttpExchange exchange, String path, String query, ByteArrayOutputStream received, byte[] body)
       throws IOException {
     Map<String, String> parameters = parameters(query);
-    if (!parameters.containsKey("_state") || !parameters.containsKey("digest")) {
+    if (!parameters.containsKey("digest")) {
       error(exchange, 400, "BLOB_UPLOAD_INVALID");
       return;
     }
-    blobs.put(Digest.parse(parameters.get("digest")), body);
+    if (body.length > putBodyLimit) {
+      error(exchange, 413, "SIZE_INVALID");
+      return;
+    }
+    received.write(body);
+    String repository =
+        path.startsWith("/upload/")
+            ? path.substring("/upload/".length(), path.lastIndexOf('/'))
+            : path.substring("/v2/".length(), path.indexOf("/blobs/uploads/"));
+    storeBlob(repository, Digest.parse(parameters.get("digest")), received.toByteArray());
     send(exchange, 201, new byte[0]);
   }
 
@@ -384,7 +569,9 @@ public final class FakeRegistry implements AutoCloseable {
       List<Integer> statuses = entry.getValue();
       synchronized (statuses) {
         if (path.startsWith(entry.getKey()) && !statuses.isEmpty()) {
-          exchange.getResponseHeaders().set("Retry-After", "2");
+          if (retryAfter != null) {
+            exchange.getResponseHeaders().set("Retry-After", retryAfter);
+          }
           error(exchange, statuses.remove(0), "TOOMANYREQUESTS");
           return true;
         }

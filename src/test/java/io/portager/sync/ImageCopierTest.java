@@ -18,6 +18,11 @@ import io.portager.registry.Repository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +80,7 @@ class ImageCopierTest {
   void indexCopiesBlobsThenChildrenThenTag() {
     TagResult result = copier.sync(source, destination, "v1");
 
-    assertEquals(new TagResult(index, true, 3, totalSize(), 3), result);
+    assertEquals(new TagResult(index, true, 3, totalSize(), 3, 0), result);
     List<String> writes =
         destinationRegistry.writes().stream()
             .filter(w -> !w.contains("/blobs/uploads/") || w.startsWith("PUT"))
@@ -102,7 +107,7 @@ class ImageCopierTest {
 
     TagResult result = copier.sync(source, destination, "v1");
 
-    assertEquals(new TagResult(index, false, 0, 0, 0), result);
+    assertEquals(new TagResult(index, false, 0, 0, 0, 0), result);
     assertEquals(writesBefore, destinationRegistry.writes().size());
   }
 
@@ -117,7 +122,7 @@ class ImageCopierTest {
     sourceRegistry.addManifest(
         "team/app", "v2", MediaTypes.OCI_INDEX, sourceRegistry.manifest("team/app", "v1"));
     TagResult retag = copier.sync(source, destination, "v2");
-    assertEquals(new TagResult(index, true, 0, 0, 1), retag);
+    assertEquals(new TagResult(index, true, 0, 0, 1, 0), retag);
   }
 
   @Test
@@ -143,6 +148,59 @@ class ImageCopierTest {
             + sourceRegistry.host()
             + "/team/app: check the tag name or whether it was deleted",
         e.getMessage());
+  }
+
+  @Test
+  void secondRepositoryMountsFromFirst() {
+    Repository other =
+        new RegistryClient(destinationRegistry.endpoint())
+            .repository("other/app", new Credential.Anonymous());
+    copier.sync(source, destination, "v1");
+    destinationRegistry.requests.clear();
+
+    TagResult result = copier.sync(source, other, "v1");
+
+    assertEquals(new TagResult(index, true, 0, 0, 3, 3), result);
+    List<String> blobWrites =
+        destinationRegistry.writes().stream().filter(w -> w.contains("/blobs/")).toList();
+    assertEquals(3, blobWrites.size(), blobWrites.toString());
+    assertTrue(
+        blobWrites.stream()
+            .allMatch(w -> w.contains("?mount=") && w.endsWith("&from=mirror%2Fapp")),
+        blobWrites.toString());
+  }
+
+  @Test
+  void twoThreadsCopySameBlobOnce() throws Exception {
+    destinationRegistry.responseDelayMillis = 50;
+    Repository secondHandle =
+        new RegistryClient(destinationRegistry.endpoint())
+            .repository("mirror/app", new Credential.Anonymous());
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    CountDownLatch ready = new CountDownLatch(2);
+
+    try {
+      Future<TagResult> first = pool.submit(() -> syncAfter(ready, destination));
+      Future<TagResult> second = pool.submit(() -> syncAfter(ready, secondHandle));
+      first.get(30, TimeUnit.SECONDS);
+      second.get(30, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    List<String> blobPuts =
+        destinationRegistry.writes().stream()
+            .filter(w -> w.startsWith("PUT") && w.contains("/blobs/uploads/"))
+            .toList();
+    assertEquals(3, blobPuts.size(), blobPuts.toString());
+    long digests = blobPuts.stream().map(w -> w.substring(w.indexOf("digest="))).distinct().count();
+    assertEquals(3, digests, blobPuts.toString());
+  }
+
+  private TagResult syncAfter(CountDownLatch ready, Repository target) throws Exception {
+    ready.countDown();
+    ready.await();
+    return copier.sync(source, target, "v1");
   }
 
   private Digest addImage(Descriptor config, Descriptor layer) {

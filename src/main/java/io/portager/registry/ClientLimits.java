@@ -1,0 +1,39 @@
+package io.portager.registry;
+
+/**
+ * Per-endpoint limits of a {@link RegistryClient}.
+ *
+ * @param maxRequestsInFlight requests one client may have waiting for response headers at once
+ * @param requestsPerSecond steady request rate allowed per client, with bursts of up to one
+ *     second's worth; 0 turns the rate limit off
+ * @param uploadChunkSize bytes per PATCH when a blob is uploaded in chunks; raised to the
+ *     registry's {@code OCI-Chunk-Min-Length} when that is larger. Each chunked upload buffers one
+ *     chunk in memory.
+ */
+public record ClientLimits(
+    int maxRequestsInFlight, double requestsPerSecond, long uploadChunkSize) {
+  /** 16 requests in flight, no rate limit and 16 MiB chunks. */
+  public static final ClientLimits DEFAULT = new ClientLimits(16, 0, 16L * 1024 * 1024);
+
+  /** Rejects values that would block every request or loop forever. */
+  public ClientLimits {
+    if (maxRequestsInFlight < 1) {
+      throw new IllegalArgumentException(
+          "client limits: maxRequestsInFlight is " + maxRequestsInFlight + ", want 1 or more");
+    }
+    if (!(requestsPerSecond >= 0) || Double.isInfinite(requestsPerSecond)) {
+      throw new IllegalArgumentException(
+          "client limits: requestsPerSecond is "
+              + requestsPerSecond
+              + ", want 0 (off) or a positive number");
+    }
+    if (uploadChunkSize < 1 || uploadChunkSize > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "client limits: uploadChunkSize is "
+              + uploadChunkSize
+              + ", want 1 to "
+              + (Integer.MAX_VALUE - 8)
+              + " bytes");
+    }
+  }
+}

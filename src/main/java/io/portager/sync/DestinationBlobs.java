@@ -1,0 +1,106 @@
+package io.portager.sync;
+
+import io.portager.oci.Digest;
+import io.portager.registry.RegistryEndpoint;
+import io.portager.registry.RegistryException;
+import io.portager.registry.Repository;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * The destination blob knowledge of one {@link ImageCopier}, shared by all its threads: which
+ * repository of an endpoint last received or already had a blob (a mount source for the next
+ * repository that needs it), and which blob copies are running now.
+ *
+ * <p>Mutable state: {@code known}, an access-ordered map of at most {@code capacity} entries that
+ * drops the least recently used, guarded by its own monitor; and {@code running}, a concurrent map
+ * holding one future per destination repository and digest while a copy runs, removed by the thread
+ * that added it.
+ */
+final class DestinationBlobs {
+  static final int DEFAULT_CAPACITY = 10_000;
+
+  private final Map<BlobAt, String> known;
+  private final Map<BlobIn, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
+
+  DestinationBlobs(int capacity) {
+    this.known =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<BlobAt, String> eldest) {
+            return size() > capacity;
+          }
+        };
+  }
+
+  /** Records that {@code repository} contains {@code digest}. */
+  void remember(Repository repository, Digest digest) {
+    synchronized (known) {
+      known.put(new BlobAt(repository.endpoint(), digest), repository.name());
+    }
+  }
+
+  /** Returns another repository of the same endpoint known to hold {@code digest}. */
+  Optional<String> otherRepositoryWith(Repository repository, Digest digest) {
+    String name;
+    synchronized (known) {
+      name = known.get(new BlobAt(repository.endpoint(), digest));
+    }
+    return name == null || name.equals(repository.name()) ? Optional.empty() : Optional.of(name);
+  }
+
+  /**
+   * Runs {@code copy} for {@code digest} into {@code destination} unless another thread is copying
+   * the same blob to the same repository. Then this waits for that copy and returns empty when it
+   * succeeded, or runs {@code copy} itself when it failed.
+   */
+  <T> Optional<T> once(Repository destination, Digest digest, Supplier<Optional<T>> copy) {
+    BlobIn key = new BlobIn(destination.endpoint(), destination.name(), digest);
+    while (true) {
+      CompletableFuture<Void> mine = new CompletableFuture<>();
+      CompletableFuture<Void> other = running.putIfAbsent(key, mine);
+      if (other == null) {
+        return runOwned(key, mine, copy);
+      }
+      if (succeeded(other, digest)) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  private <T> Optional<T> runOwned(
+      BlobIn key, CompletableFuture<Void> mine, Supplier<Optional<T>> copy) {
+    try {
+      Optional<T> result = copy.get();
+      mine.complete(null);
+      return result;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      running.remove(key, mine);
+    }
+  }
+
+  private static boolean succeeded(CompletableFuture<Void> other, Digest digest) {
+    try {
+      other.get();
+      return true;
+    } catch (ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException(
+          0, null, "wait for copy of blob " + digest + ": interrupted", e, false);
+    }
+  }
+
+  private record BlobAt(RegistryEndpoint endpoint, Digest digest) {}
+
+  private record BlobIn(RegistryEndpoint endpoint, String repository, Digest digest) {}
+}
