@@ -1,5 +1,7 @@
 package io.portager.registry;
 
+import java.time.Duration;
+
 /**
  * Per-endpoint limits of a {@link RegistryClient}.
  *
@@ -9,14 +11,28 @@ package io.portager.registry;
  * @param uploadChunkSize bytes per PATCH when a blob is uploaded in chunks; raised to the
  *     registry's {@code OCI-Chunk-Min-Length} when that is larger. Each chunked upload buffers one
  *     chunk in memory.
+ * @param idleTimeout time without a byte after which a blob download is abandoned and retried
  */
 public record ClientLimits(
-    int maxRequestsInFlight, double requestsPerSecond, long uploadChunkSize) {
-  /** 16 requests in flight, no rate limit and 16 MiB chunks. */
+    int maxRequestsInFlight, double requestsPerSecond, long uploadChunkSize, Duration idleTimeout) {
+  /** 16 requests in flight, no rate limit, 16 MiB chunks and a 60 s idle timeout. */
   public static final ClientLimits DEFAULT = new ClientLimits(16, 0, 16L * 1024 * 1024);
+
+  /** Limits with the default idle timeout of blob downloads. */
+  public ClientLimits(int maxRequestsInFlight, double requestsPerSecond, long uploadChunkSize) {
+    this(
+        maxRequestsInFlight,
+        requestsPerSecond,
+        uploadChunkSize,
+        IdleTimeoutInputStream.DEFAULT_IDLE_TIMEOUT);
+  }
 
   /** Rejects values that would block every request or loop forever. */
   public ClientLimits {
+    if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "client limits: idleTimeout is " + idleTimeout + ", want a positive duration");
+    }
     if (maxRequestsInFlight < 1) {
       throw new IllegalArgumentException(
           "client limits: maxRequestsInFlight is " + maxRequestsInFlight + ", want 1 or more");

@@ -153,7 +153,7 @@ final class HttpRepository implements Repository {
     if (response.statusCode() != 200) {
       throw Responses.failure(action, response);
     }
-    return response.body();
+    return IdleTimeoutInputStream.wrap(response.body(), client.limits().idleTimeout(), action);
   }
 
   @Override
