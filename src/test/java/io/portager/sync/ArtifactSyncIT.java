@@ -13,7 +13,6 @@ import io.portager.registry.Credential;
 import io.portager.registry.RegistryClient;
 import io.portager.registry.RegistryEndpoint;
 import io.portager.registry.Repository;
-import io.portager.testenv.Crane;
 import io.portager.testenv.FixtureImage;
 import io.portager.testenv.Fixtures;
 import io.portager.testenv.OciRegistry;
@@ -21,11 +20,13 @@ import io.portager.testenv.RegistryAuth;
 import io.portager.testenv.RegistryCredentials;
 import io.portager.testenv.RunDirectory;
 import io.portager.testenv.Skopeo;
+import io.portager.testenv.TokenServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,49 +41,69 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Copies OCI artifacts, a Helm-chart-shaped artifact, a referrer and a filtered index between
- * distribution 2.8 and 3.1, which have no referrers API, and checks the results with skopeo and
- * crane. The layouts are written here and pushed with {@code skopeo copy --all}.
+ * distribution 2.8 and 3.1, which have no referrers API, each behind Bearer token auth and behind
+ * basic auth, and checks the results with skopeo. crane is not used because it refuses a token
+ * realm on a loopback address other than the registry's own. The layouts are written here and
+ * pushed with {@code skopeo copy --all}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ArtifactSyncIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final RegistryCredentials ANONYMOUS = RegistryCredentials.anonymous();
+  private static final String USER = "artifacts";
+  private static final RegistryCredentials CREDENTIALS =
+      RegistryCredentials.of(USER, "pw-" + java.util.UUID.randomUUID());
   private static final String SBOM = "application/spdx+json";
 
   private RunDirectory run;
-  private OciRegistry distribution2;
-  private OciRegistry distribution3;
+  private TokenServer tokenServer;
+  private OciRegistry distribution2Token;
+  private OciRegistry distribution2Basic;
+  private OciRegistry distribution3Token;
+  private OciRegistry distribution3Basic;
   private Skopeo skopeo;
-  private Crane crane;
   private final ImageCopier copier = new ImageCopier();
 
   @BeforeAll
   void startRegistries() {
     run = RunDirectory.create("artifacts-it");
-    distribution2 =
-        OciRegistry.start(
-            run, "dist-2", OciRegistry.Implementation.DISTRIBUTION_2, RegistryAuth.none());
-    distribution3 =
-        OciRegistry.start(
-            run, "dist-3", OciRegistry.Implementation.DISTRIBUTION_3, RegistryAuth.none());
+    tokenServer =
+        TokenServer.start(
+            run, "artifacts-token", Map.of(USER, CREDENTIALS.password()), Duration.ofMinutes(5));
+    RegistryAuth token = RegistryAuth.token(tokenServer);
+    RegistryAuth basic = RegistryAuth.htpasswd(Map.of(USER, CREDENTIALS.password()));
+    distribution2Token =
+        OciRegistry.start(run, "dist-2-token", OciRegistry.Implementation.DISTRIBUTION_2, token);
+    distribution2Basic =
+        OciRegistry.start(run, "dist-2-basic", OciRegistry.Implementation.DISTRIBUTION_2, basic);
+    distribution3Token =
+        OciRegistry.start(run, "dist-3-token", OciRegistry.Implementation.DISTRIBUTION_3, token);
+    distribution3Basic =
+        OciRegistry.start(run, "dist-3-basic", OciRegistry.Implementation.DISTRIBUTION_3, basic);
     skopeo = Skopeo.create(run);
-    crane = Crane.create(run);
   }
 
   @AfterAll
   void stopRegistries() {
-    if (distribution2 != null) {
-      distribution2.close();
+    for (OciRegistry registry :
+        new OciRegistry[] {
+          distribution2Token, distribution2Basic, distribution3Token, distribution3Basic
+        }) {
+      if (registry != null) {
+        registry.close();
+      }
     }
-    if (distribution3 != null) {
-      distribution3.close();
+    if (tokenServer != null) {
+      tokenServer.close();
     }
   }
 
+  /** Each implementation and each auth mode appears as a source and as a destination. */
   Stream<Arguments> directions() {
     return Stream.of(
-        Arguments.of("3-to-2", distribution3, distribution2),
-        Arguments.of("2-to-3", distribution2, distribution3));
+        Arguments.of("3-token-to-2-basic", distribution3Token, distribution2Basic),
+        Arguments.of("2-basic-to-3-token", distribution2Basic, distribution3Token),
+        Arguments.of("2-token-to-3-basic", distribution2Token, distribution3Basic),
+        Arguments.of("3-basic-to-2-token", distribution3Basic, distribution2Token));
   }
 
   // The registries are AutoCloseable, which JUnit would otherwise close after each invocation.
@@ -96,16 +117,16 @@ class ArtifactSyncIT {
     String chart = pushLayout(from, repository, "0.1.0", writeHelmChart(layouts));
     FixtureImage fixture = Fixtures.twoPlatformIndex(layouts.resolve("index"), "1.0", name);
     String index =
-        Fixtures.push(skopeo, fixture, from.host(), repository, "1.0", ANONYMOUS).digest();
+        Fixtures.push(skopeo, fixture, from.host(), repository, "1.0", CREDENTIALS).digest();
     String referrersTag = "sha256-" + index.substring("sha256:".length());
     Layout referrer = writeReferrer(layouts, fixture, referrersTag);
     // skopeo 1.9 rejects --preserve-digests for this index of artifacts, so it is pushed without.
     // The referrer manifest inside keeps its digest, which the checks below compare.
     skopeo.copy(
         "oci:" + referrer.path + ":" + referrersTag,
-        ANONYMOUS,
+        CREDENTIALS,
         "docker://" + from.host() + "/" + repository + ":" + referrersTag,
-        ANONYMOUS,
+        CREDENTIALS,
         "--all");
 
     Repository source = repository(from, repository);
@@ -115,12 +136,13 @@ class ArtifactSyncIT {
     copier.sync(source, destination, "0.1.0", withReferrers);
     TagResult indexResult = copier.sync(source, destination, "1.0", withReferrers);
 
-    assertEquals(artifact, crane.digest(to.host() + "/" + repository + ":artifact", ANONYMOUS));
-    assertEquals(chart, skopeo.digest(to.host() + "/" + repository + ":0.1.0", ANONYMOUS));
-    assertEquals(index, crane.digest(to.host() + "/" + repository + ":1.0", ANONYMOUS));
+    assertEquals(artifact, skopeo.digest(to.host() + "/" + repository + ":artifact", CREDENTIALS));
+    assertEquals(chart, skopeo.digest(to.host() + "/" + repository + ":0.1.0", CREDENTIALS));
+    assertEquals(index, skopeo.digest(to.host() + "/" + repository + ":1.0", CREDENTIALS));
     assertEquals(1, indexResult.referrersCopied());
     JsonNode tag =
-        readJson(skopeo.rawManifest(to.host() + "/" + repository + ":" + referrersTag, ANONYMOUS));
+        readJson(
+            skopeo.rawManifest(to.host() + "/" + repository + ":" + referrersTag, CREDENTIALS));
     assertEquals(MediaTypes.OCI_INDEX, tag.path("mediaType").asText());
     assertEquals(1, tag.path("manifests").size());
     assertEquals(referrer.manifestDigest, tag.path("manifests").get(0).path("digest").asText());
@@ -129,7 +151,7 @@ class ArtifactSyncIT {
         referrer.manifestDigest,
         Skopeo.sha256(
             skopeo.rawManifest(
-                to.host() + "/" + repository + "@" + referrer.manifestDigest, ANONYMOUS)));
+                to.host() + "/" + repository + "@" + referrer.manifestDigest, CREDENTIALS)));
 
     String filteredRepository = "filtered/" + name;
     Repository filteredDestination = repository(to, filteredRepository);
@@ -139,10 +161,10 @@ class ArtifactSyncIT {
     TagResult again = copier.sync(source, filteredDestination, "1.0", arm64Only);
 
     String filteredReference = to.host() + "/" + filteredRepository + ":1.0";
-    String filteredDigest = crane.digest(filteredReference, ANONYMOUS);
+    String filteredDigest = skopeo.digest(filteredReference, CREDENTIALS);
     assertEquals(filtered.destinationDigest().toString(), filteredDigest);
     assertNotEquals(index, filteredDigest);
-    JsonNode filteredIndex = readJson(crane.rawManifest(filteredReference, ANONYMOUS));
+    JsonNode filteredIndex = readJson(skopeo.rawManifest(filteredReference, CREDENTIALS));
     assertEquals(1, filteredIndex.path("manifests").size());
     assertEquals(
         "arm64",
@@ -154,19 +176,20 @@ class ArtifactSyncIT {
 
   private Repository repository(OciRegistry registry, String name) {
     RegistryEndpoint endpoint = new RegistryEndpoint(registry.host(), true, false);
-    return new RegistryClient(endpoint).repository(name, new Credential.Anonymous());
+    return new RegistryClient(endpoint)
+        .repository(name, new Credential.Basic(USER, CREDENTIALS.password()));
   }
 
   private String pushLayout(OciRegistry registry, String repository, String tag, Layout layout) {
     String reference = registry.host() + "/" + repository + ":" + tag;
     skopeo.copy(
         "oci:" + layout.path + ":" + tag,
-        ANONYMOUS,
+        CREDENTIALS,
         "docker://" + reference,
-        ANONYMOUS,
+        CREDENTIALS,
         "--all",
         "--preserve-digests");
-    String digest = skopeo.digest(reference, ANONYMOUS);
+    String digest = skopeo.digest(reference, CREDENTIALS);
     assertEquals(layout.manifestDigest, digest, "skopeo changed the pushed manifest of " + tag);
     return digest;
   }
