@@ -8,6 +8,7 @@ import io.portager.kube.HttpKubeClient;
 import io.portager.kube.KubeConfig;
 import io.portager.kube.KubeEventRecorder;
 import io.portager.log.Log;
+import io.portager.registry.ClientLimits;
 import io.portager.registry.Registries;
 import io.portager.registry.RegistrySettings;
 import java.nio.file.Path;
@@ -99,8 +100,14 @@ public final class Main {
   /** Reads the CA bundle and the proxy variables; a bad one is a startup error. */
   private static RegistrySettings registrySettings(OperatorConfig config) {
     Path caBundle = config.caBundle().isEmpty() ? null : Path.of(config.caBundle());
+    ClientLimits limits =
+        new ClientLimits(
+            config.registryMaxInFlight(),
+            config.registryQps(),
+            ClientLimits.DEFAULT.uploadChunkSize(),
+            ClientLimits.DEFAULT.idleTimeout());
     return new RegistrySettings(
-        caBundle, RegistrySettings.DEFAULT_CA_BUNDLE_CHECK_INTERVAL, System.getenv());
+        caBundle, RegistrySettings.DEFAULT_CA_BUNDLE_CHECK_INTERVAL, System.getenv(), limits);
   }
 
   private static LeaderElector.Settings leaderElection(

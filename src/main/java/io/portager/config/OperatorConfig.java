@@ -26,7 +26,9 @@ public record OperatorConfig(
     Duration renewDeadline,
     Duration retryPeriod,
     InetSocketAddress healthAddress,
-    String caBundle) {
+    String caBundle,
+    int registryMaxInFlight,
+    double registryQps) {
 
   /** One flag: its name, environment variable, default and help text. */
   private record Flag(String name, String defaultValue, String help, boolean isSwitch) {
@@ -87,6 +89,17 @@ public record OperatorConfig(
               "",
               "PEM file, or directory of .pem and .crt files, with CA certificates trusted for"
                   + " registries besides the system's; re-read when it changes",
+              false),
+          new Flag(
+              "registry-max-in-flight",
+              "16",
+              "requests the operator may have waiting for an answer from one registry at once",
+              false),
+          new Flag(
+              "registry-qps",
+              "0",
+              "requests per second allowed to one registry, in bursts of up to one second's"
+                  + " worth; 0 means no limit",
               false));
 
   /** Parses flags; throws IllegalArgumentException with a message that names the bad flag. */
@@ -135,7 +148,9 @@ public record OperatorConfig(
         duration("renew-deadline", values.get("renew-deadline")),
         duration("retry-period", values.get("retry-period")),
         address("health-address", values.get("health-address")),
-        values.get("ca-bundle").trim());
+        values.get("ca-bundle").trim(),
+        positive("registry-max-in-flight", values.get("registry-max-in-flight")),
+        rate("registry-qps", values.get("registry-qps")));
   }
 
   private static InetSocketAddress address(String name, String value) {
@@ -213,6 +228,19 @@ public record OperatorConfig(
     }
     throw new IllegalArgumentException(
         "invalid --" + name + " \"" + value + "\": use a whole number of 1 or more");
+  }
+
+  private static double rate(String name, String value) {
+    try {
+      double rate = Double.parseDouble(value.trim());
+      if (rate >= 0 && !Double.isInfinite(rate)) {
+        return rate;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "invalid --" + name + " \"" + value + "\": use 0 (no limit) or a positive number");
   }
 
   private static boolean bool(String name, String value) {

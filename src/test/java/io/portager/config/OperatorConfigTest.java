@@ -62,6 +62,8 @@ class OperatorConfigTest {
         "stray|unexpected argument",
         "--workers|needs a value",
         "--allow-cross-namespace-secrets=maybe|use true or false",
+        "--registry-qps -1|use 0 (no limit) or a positive number",
+        "--registry-max-in-flight 0|use a whole number of 1 or more",
       })
   void rejectsBadFlags(String args, String fragment) {
     IllegalArgumentException e =
