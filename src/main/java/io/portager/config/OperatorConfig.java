@@ -48,7 +48,11 @@ public record OperatorConfig(
           new Flag(
               "namespace", "", "watch ImageSyncs in this namespace only; empty watches all", false),
           new Flag("workers", "2", "ImageSyncs reconciled at once", false),
-          new Flag("tag-concurrency", "4", "tags copied at once across all ImageSyncs", false),
+          new Flag(
+              "tag-concurrency",
+              "4",
+              "tags one ImageSync copies at once (each worker runs one ImageSync)",
+              false),
           new Flag(
               "allow-cross-namespace-secrets",
               "false",

@@ -41,12 +41,17 @@ public final class ImageSyncOperator implements AutoCloseable {
       Registries registries,
       Settings settings,
       Clock clock) {
-    this.tagPool = Executors.newFixedThreadPool(settings.tagConcurrency(), daemonThreads());
+    // Every worker may copy tagConcurrency tags at once, so a stalled ImageSync holds only the
+    // threads of its own worker.
+    this.tagPool =
+        Executors.newFixedThreadPool(
+            settings.workers() * settings.tagConcurrency(), daemonThreads());
     WorkQueue queue = new WorkQueue(clock, Duration.ofSeconds(1), Duration.ofMinutes(5));
     this.informer = new Informer(kube, ImageSyncs.RESOURCE, settings.namespace(), queue::add);
     CredentialResolver credentials =
         new CredentialResolver(kube, settings.allowCrossNamespaceSecrets());
-    SyncRunner runner = new SyncRunner(registries, new ImageCopier(), tagPool);
+    SyncRunner runner =
+        new SyncRunner(registries, new ImageCopier(), tagPool, settings.tagConcurrency());
     ImageSyncReconciler reconciler =
         new ImageSyncReconciler(
             kube, events, credentials, runner, new TagResolver(registries), clock);

@@ -13,6 +13,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /**
  * Runs the tag jobs of one sync on a shared pool, so tags copy concurrently, and turns each failure
@@ -24,11 +25,14 @@ final class SyncRunner {
   private final Registries registries;
   private final ImageCopier copier;
   private final ExecutorService pool;
+  private final int perRun;
 
-  SyncRunner(Registries registries, ImageCopier copier, ExecutorService pool) {
+  /** Creates a runner whose runs each use at most {@code perRun} threads of {@code pool}. */
+  SyncRunner(Registries registries, ImageCopier copier, ExecutorService pool, int perRun) {
     this.registries = registries;
     this.copier = copier;
     this.pool = pool;
+    this.perRun = perRun;
   }
 
   List<TagOutcome> run(
@@ -38,10 +42,21 @@ final class SyncRunner {
       CredentialResolver.Lookup sourceCredentials,
       CredentialResolver.Lookup destinationCredentials)
       throws InterruptedException {
+    // Each run may hold at most perRun threads of the shared pool, so one ImageSync whose
+    // registry is slow or stalled cannot take the threads every other ImageSync needs.
+    Semaphore slots = new Semaphore(perRun);
     List<Future<TagOutcome>> futures = new ArrayList<>();
     for (SyncPlan.TagJob job : jobs) {
+      slots.acquire();
       futures.add(
-          pool.submit(() -> runOne(key, plan, job, sourceCredentials, destinationCredentials)));
+          pool.submit(
+              () -> {
+                try {
+                  return runOne(key, plan, job, sourceCredentials, destinationCredentials);
+                } finally {
+                  slots.release();
+                }
+              }));
     }
     List<TagOutcome> outcomes = new ArrayList<>();
     for (int i = 0; i < futures.size(); i++) {

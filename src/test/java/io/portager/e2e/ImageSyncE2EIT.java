@@ -592,4 +592,49 @@ class ImageSyncE2EIT {
         List.of(),
         env.basicRegistry.accessLogSince(mark).stream().filter(AccessLogEntry::isWrite).toList());
   }
+
+  @Test
+  void stalledRegistryDoesNotBlockOtherImageSyncs() throws Exception {
+    String ns = "stalled-registry";
+    secrets(ns);
+    pushIndex(env.tokenRegistry, env.tokenCredentials, "ok/app", "1.0", "ok-app");
+    try (StallingRegistry stalled = StallingRegistry.start(Duration.ofSeconds(40))) {
+      String tags = "[\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\"]";
+      env.controlPlane.kubectlApply(
+          "apiVersion: portager.portager.io/v1alpha1\nkind: ImageSync\n"
+              + "metadata: {name: stalled, namespace: "
+              + ns
+              + "}\n"
+              + "spec:\n  schedule: \"@every 1h\"\n"
+              + "  source: {registry: \""
+              + stalled.host()
+              + "\", plainHTTP: true}\n"
+              + "  destination: {registry: \""
+              + env.basicRegistry.host()
+              + "\", plainHTTP: true,"
+              + " auth: {method: secret, secretRef: {name: basic-registry}}}\n"
+              + "  images: [{name: slow/app, tags: "
+              + tags
+              + "}]\n");
+      stalled.awaitBlobRequests(1, Duration.ofSeconds(30));
+
+      env.controlPlane.kubectlApply(
+          imageSync(
+              ns,
+              "healthy",
+              "@every 1h",
+              env.tokenRegistry,
+              "token-registry",
+              env.basicRegistry,
+              "basic-registry",
+              "    - {name: ok/app, tags: [\"1.0\"]}\n"));
+
+      env.awaitImageSync(
+          ns,
+          "healthy",
+          Duration.ofSeconds(30),
+          "Ready=True while another stalls",
+          s -> readyIs(s, "True"));
+    }
+  }
 }
