@@ -172,6 +172,18 @@ final class SpecValidator {
       }
       String sourceRepository = source.repository(image.name());
       String destinationRepository = target.repository(image.name());
+      if (source.host().equals(target.host()) && sourceRepository.equals(destinationRepository)) {
+        throw new InvalidSpecException(
+            "InvalidSpec",
+            field
+                + " copies "
+                + source.host()
+                + "/"
+                + sourceRepository
+                + " onto itself: set spec.destination.repositoryPrefix or another destination"
+                + " registry");
+      }
+      checkFilters(field, image);
       CopyOptions options = copyOptions(spec, image, field);
       checkReference(field, source.host(), sourceRepository, "latest");
       checkReference(field, target.host(), destinationRepository, "latest");
@@ -246,6 +258,21 @@ final class SpecValidator {
     boolean copyReferrers = referrers != null && Boolean.TRUE.equals(referrers.enabled());
     List<String> artifactTypes = referrers == null ? List.of() : orEmpty(referrers.artifactTypes());
     return new CopyOptions(platforms, copyReferrers, artifactTypes);
+  }
+
+  /** Rejects tag filters that would do nothing: they apply to semver selections only. */
+  private static void checkFilters(String field, ImageSyncSpec.Image image) {
+    if (!isBlank(image.semver())) {
+      return;
+    }
+    if (!orEmpty(image.includeTags()).isEmpty() || !orEmpty(image.excludeTags()).isEmpty()) {
+      throw new InvalidSpecException(
+          "InvalidSpec",
+          field
+              + ".includeTags and .excludeTags filter the tags a semver constraint selects, and "
+              + field
+              + " has no semver: set semver, or list only the tags you want in tags");
+    }
   }
 
   private static List<String> orEmpty(List<String> list) {

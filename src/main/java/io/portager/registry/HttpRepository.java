@@ -25,6 +25,11 @@ import java.util.Set;
 
 /** A {@link Repository} over the OCI distribution API of one {@link RegistryClient}. */
 final class HttpRepository implements Repository {
+  /** Bounds on one tag listing, so a registry that links pages forever cannot hold a worker. */
+  static final int MAX_TAG_PAGES = 1000;
+
+  static final int MAX_TAGS = 100_000;
+
   /** Manifest size limit; distribution and most registries reject manifests over 4 MiB. */
   static final int MANIFEST_LIMIT = 4 * 1024 * 1024;
 
@@ -168,6 +173,19 @@ final class HttpRepository implements Repository {
     Set<URI> visited = new HashSet<>();
     URI page = client.uri("/v2/" + name + "/tags/list");
     while (page != null) {
+      if (visited.size() >= MAX_TAG_PAGES || tags.size() >= MAX_TAGS) {
+        throw new RegistryException(
+            0,
+            null,
+            action
+                + ": gave up after "
+                + visited.size()
+                + " pages and "
+                + tags.size()
+                + " tags, because the registry keeps linking to more",
+            null,
+            false);
+      }
       if (!visited.add(page)) {
         throw new RegistryException(
             0,

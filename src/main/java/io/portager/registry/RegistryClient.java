@@ -127,6 +127,11 @@ public final class RegistryClient {
    */
   HttpResponse<InputStream> execute(
       String action, Call call, Credential credential, List<String> scopes) {
+    // A Link or upload Location header may name another host. The registry's credentials and
+    // tokens belong to the registry alone, so such a request goes out without them.
+    if (!Transport.sameOrigin(call.uri(), base)) {
+      return transport.send(action, call, null);
+    }
     String authorization = authenticator.authorization(credential, scopes);
     HttpResponse<InputStream> response = transport.send(action, call, authorization);
     // A 401 from a redirect target (a blob storage host) belongs to that host, and authenticating

@@ -70,6 +70,19 @@ class SpecValidatorTest {
   }
 
   @Test
+  void rejectsCopyOntoItself() throws Exception {
+    String same =
+        VALID
+            .replace("registry:'docker.io/library'", "registry:'127.0.0.1:5000'")
+            .replace("repositoryPrefix:'mirror',", "");
+
+    InvalidSpecException e =
+        assertThrows(InvalidSpecException.class, () -> SpecValidator.validate(spec(same)));
+
+    assertTrue(e.getMessage().contains("onto itself"), e.getMessage());
+  }
+
+  @Test
   void duplicateTagsPlannedOnce() throws Exception {
     SyncPlan plan =
         SpecValidator.validate(spec(VALID.replace("['3.21','latest']", "['1','1','1']")));
@@ -90,6 +103,7 @@ class SpecValidatorTest {
         "tags:['1.0']|semver:'>=1.0 <'|InvalidSpec|spec.images[1].semver: invalid semver",
         "tags:['1.0']|semver:'1.x',includeTags:['*x']|InvalidSpec|spec.images[1].includeTags[0]",
         "tags:['1.0']|semver:'1.x',maxTags:-1|InvalidSpec|maxTags is negative",
+        "tags:['1.0']|tags:['1.0'],excludeTags:['x']|InvalidSpec|has no semver",
         "name:'team/app'|name:'Team/App'|InvalidSpec|spec.images[1]",
         "name:'team/app'|name:'a/../b'|InvalidSpec|spec.images[1]",
         "tags:['1.0']|tags:['bad tag']|InvalidSpec|spec.images[1]",
