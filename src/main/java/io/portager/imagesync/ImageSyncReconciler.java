@@ -204,7 +204,10 @@ public final class ImageSyncReconciler implements Reconciler {
     Instant finished = clock.instant();
     Instant next = nextRun(plan, trigger, previous, finished);
     long failed = outcomes.stream().filter(o -> !o.ok()).count();
-    RetryState retry = updateRetry(key, failed, finished, next);
+    // Only failures that the registry, the network or a Secret can fix are retried before the
+    // next scheduled run; the others wait for a spec change or the schedule.
+    long retryable = outcomes.stream().filter(o -> !o.ok() && o.retryable()).count();
+    RetryState retry = updateRetry(key, retryable, finished, next);
     RunReport report =
         new RunReport(
             plan, allJobs, outcomes, finished, next, retry == null ? null : retry.retryAt());
@@ -275,6 +278,17 @@ public final class ImageSyncReconciler implements Reconciler {
                 + constraint
                 + "\" failed: "
                 + result.error());
+      } else if (result.tags().isEmpty()) {
+        events.record(
+            object,
+            EventRecorder.Type.Warning,
+            "NoTagsSelected",
+            "semver \""
+                + constraint
+                + "\" selects no tag of "
+                + image
+                + ": check the constraint and the include and exclude patterns against the"
+                + " source's tags");
       } else if (!previousTags(previous, image).containsAll(result.tags())) {
         events.record(
             object,

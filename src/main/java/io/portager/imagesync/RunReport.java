@@ -117,7 +117,7 @@ record RunReport(
             + " tag(s) failed"
             + truncate(detail)
             + ". Failed tags are retried"
-            + (retryAt == null ? "" : " at " + format(retryAt))
+            + (retryAt == null ? " at the next scheduled run" : " at " + format(retryAt))
             + "; status.images lists the error of each tag";
     return new Condition(Conditions.READY, "False", generation, time, reason, message);
   }

@@ -125,7 +125,10 @@ final class SyncRunner {
           plan.source().host() + "/" + job.sourceRepository() + ":" + job.tag(),
           "error",
           message);
-      return TagOutcome.failed(job, message, e.isAuthFailure());
+      boolean mayRecover = e.isRetryable() || e.isAuthFailure() || e.isNotFound();
+      return mayRecover
+          ? TagOutcome.failed(job, message, e.isAuthFailure())
+          : TagOutcome.failedForGood(job, message);
     } catch (RuntimeException e) {
       LOG.error("tag_failed", "imagesync", key, "tag", job.tag(), "error", e.toString());
       return TagOutcome.failed(job, "sync failed: " + e.getMessage(), false);
@@ -135,13 +138,22 @@ final class SyncRunner {
   /** Adds what to do next to a registry failure. */
   static String explain(RegistryException e) {
     String message = e.getMessage();
+    if (e.isAuthFailure() && message.contains("check the credentials")) {
+      return message;
+    }
     if (e.isAuthFailure()) {
       return message
-          + ": check that the credentials for this registry exist and may pull from the source"
-          + " and push to the destination";
+          + ": check that the Secret for this registry has credentials that may pull from the"
+          + " source and push to the destination";
     }
-    if (e.status() == 0) {
-      Throwable cause = e.getCause();
+    Throwable cause = e.getCause();
+    if (cause instanceof javax.net.ssl.SSLException) {
+      return message
+          + ": the registry's TLS certificate is not trusted or does not match its host name;"
+          + " trust its CA with the operator's --ca-bundle (the chart's caBundle), or set"
+          + " insecureSkipTLSVerify: true for this registry";
+    }
+    if (e.status() == 0 && e.isRetryable()) {
       String detail =
           cause == null || message.contains(cause.getClass().getSimpleName())
               ? ""
@@ -150,6 +162,9 @@ final class SyncRunner {
           + detail
           + ": check the registry host and port, the network, and whether the registry serves"
           + " HTTPS or plain HTTP (plainHTTP)";
+    }
+    if (e.status() == 400 && e.errorCode() == null) {
+      return message + ": if the registry serves HTTPS, remove plainHTTP for it";
     }
     if (e.isRetryable()) {
       return message + ": the registry is failing or throttling; the sync is retried with backoff";

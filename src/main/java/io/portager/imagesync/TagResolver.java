@@ -22,7 +22,7 @@ final class TagResolver {
   }
 
   /** The result of one semver query: the selected tags, or why they could not be listed. */
-  record QueryResult(SyncPlan.TagQuery query, List<String> tags, String error) {}
+  record QueryResult(SyncPlan.TagQuery query, List<String> tags, String error, boolean retryable) {}
 
   /** All jobs of a run, the outcomes of failed queries, and each query's result. */
   record Resolution(
@@ -40,7 +40,10 @@ final class TagResolver {
       if (result.error() != null) {
         SyncPlan.TagJob placeholder = query.job(query.constraint().toString());
         jobs.add(placeholder);
-        failures.add(TagOutcome.failed(placeholder, result.error(), false));
+        failures.add(
+            result.retryable()
+                ? TagOutcome.failed(placeholder, result.error(), false)
+                : TagOutcome.failedForGood(placeholder, result.error()));
         continue;
       }
       for (String tag : result.tags()) {
@@ -64,13 +67,13 @@ final class TagResolver {
       List<String> selected =
           TagSelector.select(
               available, query.constraint(), query.include(), query.exclude(), query.maxTags());
-      return new QueryResult(query, selected, null);
+      return new QueryResult(query, selected, null, false);
     } catch (RegistryException e) {
-      return new QueryResult(query, List.of(), "list tags: " + SyncRunner.explain(e));
+      return new QueryResult(query, List.of(), "list tags: " + SyncRunner.explain(e), true);
     } catch (CredentialException e) {
-      return new QueryResult(query, List.of(), e.getMessage());
+      return new QueryResult(query, List.of(), e.getMessage(), true);
     } catch (IllegalArgumentException e) {
-      return new QueryResult(query, List.of(), "select tags: " + e.getMessage());
+      return new QueryResult(query, List.of(), "select tags: " + e.getMessage(), false);
     }
   }
 }
