@@ -202,17 +202,25 @@ record RunReport(
   }
 
   String describeCopy(TagOutcome outcome) {
+    TagResult result = outcome.result();
+    String written = destinationDigest(result);
     return "copied "
         + source(outcome)
         + " to "
         + destination(outcome)
         + " ("
-        + outcome.result().sourceDigest()
+        + (written == null
+            ? result.sourceDigest()
+            : written + " filtered from " + result.sourceDigest())
         + ", "
-        + outcome.result().blobsCopied()
-        + " blob(s), "
-        + outcome.result().bytesCopied()
-        + " bytes)";
+        + result.blobsCopied()
+        + " blob(s) copied, "
+        + result.blobsMounted()
+        + " mounted, "
+        + result.bytesCopied()
+        + " bytes"
+        + (result.referrersCopied() == 0 ? "" : ", " + result.referrersCopied() + " referrer(s)")
+        + ")";
   }
 
   String describeFailure(TagOutcome outcome) {
