@@ -20,13 +20,15 @@ import java.util.function.Supplier;
  * <p>Mutable state: {@code known}, an access-ordered map of at most {@code capacity} entries that
  * drops the least recently used, guarded by its own monitor; and {@code running}, a concurrent map
  * holding one future per destination repository and digest while a copy runs, removed by the thread
- * that added it.
+ * that added it; and {@code runningOnEndpoint}, the same per registry endpoint and digest, so a
+ * copy to a second repository can wait and then mount from the first.
  */
 final class DestinationBlobs {
   static final int DEFAULT_CAPACITY = 10_000;
 
   private final Map<BlobAt, String> known;
   private final Map<BlobIn, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
+  private final Map<BlobAt, CompletableFuture<Void>> runningOnEndpoint = new ConcurrentHashMap<>();
 
   DestinationBlobs(int capacity) {
     this.known =
@@ -61,6 +63,13 @@ final class DestinationBlobs {
    */
   <T> Optional<T> once(Repository destination, Digest digest, Supplier<Optional<T>> copy) {
     BlobIn key = new BlobIn(destination.endpoint(), destination.name(), digest);
+    // A copy of the same blob to another repository of this registry is waited for, so this copy
+    // can mount from there instead of reading the blob from the source a second time.
+    CompletableFuture<Void> elsewhere =
+        runningOnEndpoint.get(new BlobAt(destination.endpoint(), digest));
+    if (elsewhere != null) {
+      succeeded(elsewhere, digest);
+    }
     while (true) {
       CompletableFuture<Void> mine = new CompletableFuture<>();
       CompletableFuture<Void> other = running.putIfAbsent(key, mine);
@@ -75,6 +84,8 @@ final class DestinationBlobs {
 
   private <T> Optional<T> runOwned(
       BlobIn key, CompletableFuture<Void> mine, Supplier<Optional<T>> copy) {
+    BlobAt onEndpoint = new BlobAt(key.endpoint(), key.digest());
+    boolean first = runningOnEndpoint.putIfAbsent(onEndpoint, mine) == null;
     try {
       Optional<T> result = copy.get();
       mine.complete(null);
@@ -84,6 +95,9 @@ final class DestinationBlobs {
       throw e;
     } finally {
       running.remove(key, mine);
+      if (first) {
+        runningOnEndpoint.remove(onEndpoint, mine);
+      }
     }
   }
 

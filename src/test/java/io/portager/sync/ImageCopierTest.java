@@ -197,6 +197,36 @@ class ImageCopierTest {
     assertEquals(3, digests, blobPuts.toString());
   }
 
+  @Test
+  void concurrentCopiesToTwoRepositoriesUploadOnce() throws Exception {
+    destinationRegistry.responseDelayMillis = 50;
+    Repository otherRepository =
+        new RegistryClient(destinationRegistry.endpoint())
+            .repository("mirror/other", new Credential.Anonymous());
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    CountDownLatch ready = new CountDownLatch(2);
+
+    TagResult first;
+    TagResult second;
+    try {
+      Future<TagResult> one = pool.submit(() -> syncAfter(ready, destination));
+      Future<TagResult> two = pool.submit(() -> syncAfter(ready, otherRepository));
+      first = one.get(30, TimeUnit.SECONDS);
+      second = two.get(30, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    List<String> blobPuts =
+        destinationRegistry.writes().stream()
+            .filter(w -> w.startsWith("PUT") && w.contains("/blobs/uploads/"))
+            .toList();
+    assertEquals(3, blobPuts.size(), blobPuts.toString());
+    assertEquals(3, first.blobsCopied() + first.blobsMounted());
+    assertEquals(3, second.blobsCopied() + second.blobsMounted());
+    assertEquals(3, first.blobsMounted() + second.blobsMounted());
+  }
+
   private TagResult syncAfter(CountDownLatch ready, Repository target) throws Exception {
     ready.countDown();
     ready.await();
