@@ -8,9 +8,12 @@ import io.portager.kube.HttpKubeClient;
 import io.portager.kube.KubeConfig;
 import io.portager.kube.KubeEventRecorder;
 import io.portager.log.Log;
+import io.portager.metrics.MetricsServer;
+import io.portager.metrics.OperatorMetrics;
 import io.portager.registry.ClientLimits;
 import io.portager.registry.Registries;
 import io.portager.registry.RegistrySettings;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -60,9 +63,14 @@ public final class Main {
         new KubeEventRecorder(kube, clock, KubeEventRecorder.localHostname());
     LeaderElector.Settings election;
     Registries registries;
+    PrometheusRegistry metricsRegistry = new PrometheusRegistry();
+    OperatorMetrics metrics =
+        config.metricsAddress() == null
+            ? new OperatorMetrics(metricsRegistry)
+            : OperatorMetrics.withJvmMetrics(metricsRegistry);
     try {
       election = leaderElection(config, kubeConfig);
-      registries = new Registries(clock, registrySettings(config));
+      registries = new Registries(clock, registrySettings(config), metrics);
     } catch (IllegalArgumentException e) {
       System.err.println("portager: " + e.getMessage());
       System.exit(2);
@@ -79,12 +87,16 @@ public final class Main {
                 config.tagConcurrency(),
                 config.allowCrossNamespaceSecrets(),
                 election),
-            clock);
+            clock,
+            metrics);
+    metrics.watchRegistries(registries);
+    MetricsServer metricsServer = startMetrics(config, metricsRegistry);
     CountDownLatch stopped = new CountDownLatch(1);
     HealthServer health =
         new HealthServer(config.healthAddress(), () -> stopped.getCount() > 0, operator::hasSynced);
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> shutDown(operator, health, stopped), "shutdown"));
+        .addShutdownHook(
+            new Thread(() -> shutDown(operator, health, metricsServer, stopped), "shutdown"));
     LOG.info(
         "operator_starting",
         "server",
@@ -95,6 +107,16 @@ public final class Main {
         config.workers());
     operator.start();
     stopped.await();
+  }
+
+  /** Starts the /metrics server, or returns null when metrics are off. */
+  private static MetricsServer startMetrics(OperatorConfig config, PrometheusRegistry registry) {
+    if (config.metricsAddress() == null) {
+      return null;
+    }
+    MetricsServer server = MetricsServer.start(config.metricsAddress(), registry);
+    LOG.info("metrics_server_started", "address", config.metricsAddress(), "port", server.port());
+    return server;
   }
 
   /** Reads the CA bundle and the proxy variables; a bad one is a startup error. */
@@ -130,9 +152,15 @@ public final class Main {
   }
 
   private static void shutDown(
-      ImageSyncOperator operator, HealthServer health, CountDownLatch stopped) {
+      ImageSyncOperator operator,
+      HealthServer health,
+      MetricsServer metricsServer,
+      CountDownLatch stopped) {
     LOG.info("operator_stopping");
     health.close();
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
     try {
       operator.close();
     } catch (InterruptedException e) {

@@ -91,6 +91,12 @@ class PackageGraphTest {
     assertFalse(registry.contains("controller"), "registry imports controller");
   }
 
+  @Test
+  void runtimeAndClientImportNoMetrics() {
+    assertFalse(graph.getOrDefault("registry", Set.of()).contains("metrics"), "registry");
+    assertFalse(graph.getOrDefault("controller", Set.of()).contains("metrics"), "controller");
+  }
+
   private static List<String> findCycle() {
     Map<String, Integer> state = new TreeMap<>();
     for (String start : graph.keySet()) {

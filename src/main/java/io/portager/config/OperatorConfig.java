@@ -28,7 +28,8 @@ public record OperatorConfig(
     InetSocketAddress healthAddress,
     String caBundle,
     int registryMaxInFlight,
-    double registryQps) {
+    double registryQps,
+    InetSocketAddress metricsAddress) {
 
   /** One flag: its name, environment variable, default and help text. */
   private record Flag(String name, String defaultValue, String help, boolean isSwitch) {
@@ -87,6 +88,12 @@ public record OperatorConfig(
               "health-address",
               ":8081",
               "host:port for /healthz and /readyz; an empty host listens on all interfaces",
+              false),
+          new Flag(
+              "metrics-address",
+              ":8080",
+              "host:port for the Prometheus /metrics endpoint; an empty host listens on all"
+                  + " interfaces, and an empty value turns metrics off",
               false),
           new Flag(
               "ca-bundle",
@@ -154,7 +161,10 @@ public record OperatorConfig(
         address("health-address", values.get("health-address")),
         values.get("ca-bundle").trim(),
         positive("registry-max-in-flight", values.get("registry-max-in-flight")),
-        rate("registry-qps", values.get("registry-qps")));
+        rate("registry-qps", values.get("registry-qps")),
+        values.get("metrics-address").isBlank()
+            ? null
+            : address("metrics-address", values.get("metrics-address")));
   }
 
   private static InetSocketAddress address(String name, String value) {

@@ -21,6 +21,7 @@ public final class Controller {
   private final Reconciler reconciler;
   private final int workers;
   private final BooleanSupplier mayWork;
+  private final ReconcileObserver observer;
   private final List<Thread> threads = new ArrayList<>();
 
   /**
@@ -33,11 +34,23 @@ public final class Controller {
       Reconciler reconciler,
       int workers,
       BooleanSupplier mayWork) {
+    this(informer, queue, reconciler, workers, mayWork, ReconcileObserver.NONE);
+  }
+
+  /** Creates a controller as above that reports every reconcile to {@code observer}. */
+  public Controller(
+      Informer informer,
+      WorkQueue queue,
+      Reconciler reconciler,
+      int workers,
+      BooleanSupplier mayWork,
+      ReconcileObserver observer) {
     this.informer = informer;
     this.queue = queue;
     this.reconciler = reconciler;
     this.workers = workers;
     this.mayWork = mayWork;
+    this.observer = observer;
   }
 
   /** Starts the informer thread and the workers, which wait for the first list. */
@@ -102,12 +115,16 @@ public final class Controller {
   }
 
   private void process(String key) {
+    // A monotonic clock, because a duration measured on the wall clock jumps with NTP steps.
+    long started = System.nanoTime();
     try {
       Optional<ObjectNode> object = informer.get(key);
       Optional<Duration> requeue = reconciler.reconcile(key, object);
+      observer.reconciled(key, Duration.ofNanos(System.nanoTime() - started), true);
       queue.forget(key);
       requeue.ifPresent(delay -> queue.addAfter(key, delay));
     } catch (RuntimeException e) {
+      observer.reconciled(key, Duration.ofNanos(System.nanoTime() - started), false);
       int failures = queue.failures(key) + 1;
       LOG.warn("reconcile_failed", "key", key, "failures", failures, "error", e.toString());
       queue.addRateLimited(key);

@@ -49,6 +49,22 @@ public final class WorkQueue {
     this.maxDelay = maxDelay;
   }
 
+  /**
+   * Returns the number of keys waiting for a worker: those in the queue and those whose delay has
+   * passed but which no {@link #get} has moved into the queue yet, as happens while every worker is
+   * busy.
+   */
+  public synchronized int depth() {
+    Instant now = clock.instant();
+    int due = 0;
+    for (Map.Entry<String, Instant> entry : readyAtByKey.entrySet()) {
+      if (!entry.getValue().isAfter(now) && !dirty.contains(entry.getKey())) {
+        due++;
+      }
+    }
+    return queue.size() + due;
+  }
+
   /** Adds a key now; a no-op when the key is already waiting. */
   public synchronized void add(String key) {
     if (shuttingDown || dirty.contains(key)) {

@@ -6,8 +6,10 @@ import io.portager.controller.LeaderElector;
 import io.portager.controller.WorkQueue;
 import io.portager.kube.EventRecorder;
 import io.portager.kube.KubeClient;
+import io.portager.metrics.OperatorMetrics;
 import io.portager.registry.Registries;
 import io.portager.sync.ImageCopier;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +43,17 @@ public final class ImageSyncOperator implements AutoCloseable {
       Registries registries,
       Settings settings,
       Clock clock) {
+    this(kube, events, registries, settings, clock, new OperatorMetrics(new PrometheusRegistry()));
+  }
+
+  /** Creates the operator as above, recording its metrics in {@code metrics}. */
+  public ImageSyncOperator(
+      KubeClient kube,
+      EventRecorder events,
+      Registries registries,
+      Settings settings,
+      Clock clock,
+      OperatorMetrics metrics) {
     // Every worker may copy tagConcurrency tags at once, so a stalled ImageSync holds only the
     // threads of its own worker.
     this.tagPool =
@@ -54,7 +67,8 @@ public final class ImageSyncOperator implements AutoCloseable {
         new SyncRunner(registries, new ImageCopier(), tagPool, settings.tagConcurrency());
     ImageSyncReconciler reconciler =
         new ImageSyncReconciler(
-            kube, events, credentials, runner, new TagResolver(registries), clock);
+            kube, events, credentials, runner, new TagResolver(registries), clock, metrics);
+    metrics.watchQueue(queue::depth);
     this.elector =
         settings.leaderElection() == null
             ? null
@@ -75,7 +89,8 @@ public final class ImageSyncOperator implements AutoCloseable {
             queue,
             reconciler,
             settings.workers(),
-            elector == null ? () -> true : elector::isLeader);
+            elector == null ? () -> true : elector::isLeader,
+            metrics);
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads() {

@@ -11,7 +11,10 @@ import io.portager.kube.EventRecorder;
 import io.portager.kube.KubeApiException;
 import io.portager.kube.KubeClient;
 import io.portager.log.Log;
+import io.portager.metrics.OperatorMetrics;
+import io.portager.metrics.SyncRun;
 import io.portager.registry.Credential;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +51,7 @@ public final class ImageSyncReconciler implements Reconciler {
   private final SyncRunner runner;
   private final TagResolver resolver;
   private final Clock clock;
+  private final OperatorMetrics metrics;
   private final ObjectMapper mapper = new ObjectMapper();
   private final Map<String, RetryState> retries = new ConcurrentHashMap<>();
   private final Map<String, Memory> memory = new ConcurrentHashMap<>();
@@ -76,6 +80,25 @@ public final class ImageSyncReconciler implements Reconciler {
       SyncRunner runner,
       TagResolver resolver,
       Clock clock) {
+    this(
+        kube,
+        events,
+        credentials,
+        runner,
+        resolver,
+        clock,
+        new OperatorMetrics(new PrometheusRegistry()));
+  }
+
+  ImageSyncReconciler(
+      KubeClient kube,
+      EventRecorder events,
+      CredentialResolver credentials,
+      SyncRunner runner,
+      TagResolver resolver,
+      Clock clock,
+      OperatorMetrics metrics) {
+    this.metrics = metrics;
     this.kube = kube;
     this.events = events;
     this.credentials = credentials;
@@ -89,6 +112,7 @@ public final class ImageSyncReconciler implements Reconciler {
     if (cached.isEmpty() || cached.get().path("metadata").has("deletionTimestamp")) {
       retries.remove(key);
       memory.remove(key);
+      forgetMetrics(key);
       return Optional.empty();
     }
     ObjectNode object = cached.get();
@@ -163,6 +187,7 @@ public final class ImageSyncReconciler implements Reconciler {
       Trigger trigger,
       ImageSyncStatus previous,
       long generation) {
+    Instant started = clock.instant();
     String namespace = object.path("metadata").path("namespace").asText();
     String name = object.path("metadata").path("name").asText();
     ImageSyncSpec spec = readSpec(object);
@@ -214,6 +239,8 @@ public final class ImageSyncReconciler implements Reconciler {
     ImageSyncStatus after =
         writeStatus(object, written, before -> report.status(before, generation));
     recordEvents(object, report);
+    recordMetrics(
+        object, report, after != null ? after : report.status(previous, generation), started);
     removeSyncNow(object, written);
     if (after != null) {
       memory.put(key, new Memory(object.path("metadata").path("uid").asText(), written, after));
@@ -233,6 +260,34 @@ public final class ImageSyncReconciler implements Reconciler {
     Instant wakeAt = retry != null && retry.retryAt().isBefore(next) ? retry.retryAt() : next;
     Duration delay = Duration.between(clock.instant(), wakeAt);
     return delay.isNegative() ? Duration.ZERO : delay;
+  }
+
+  private void recordMetrics(
+      ObjectNode object, RunReport report, ImageSyncStatus status, Instant started) {
+    metrics.recordSync(
+        new SyncRun(
+            object.path("metadata").path("namespace").asText(),
+            object.path("metadata").path("name").asText(),
+            report.failed() == 0,
+            Duration.between(started, report.finished()),
+            report.copied(),
+            report.upToDate(),
+            report.failed(),
+            report.bytesCopied(),
+            report.blobsCopied(),
+            report.blobsMounted(),
+            status.syncedImages() == null ? 0 : status.syncedImages(),
+            status.failedImages() == null ? 0 : status.failedImages(),
+            status.totalImages() == null ? 0 : status.totalImages(),
+            report.finished()));
+  }
+
+  /** Removes the metric series of the object with {@code key} ({@code namespace/name}). */
+  private void forgetMetrics(String key) {
+    int slash = key.indexOf('/');
+    if (slash >= 0) {
+      metrics.forget(key.substring(0, slash), key.substring(slash + 1));
+    }
   }
 
   /** Returns the scheduled time after a run; a retry keeps the time the schedule had set. */

@@ -54,6 +54,18 @@ record RunReport(
     return outcomes.stream().filter(o -> !o.ok()).count();
   }
 
+  long bytesCopied() {
+    return outcomes.stream().filter(TagOutcome::ok).mapToLong(o -> o.result().bytesCopied()).sum();
+  }
+
+  long blobsCopied() {
+    return outcomes.stream().filter(TagOutcome::ok).mapToLong(o -> o.result().blobsCopied()).sum();
+  }
+
+  long blobsMounted() {
+    return outcomes.stream().filter(TagOutcome::ok).mapToLong(o -> o.result().blobsMounted()).sum();
+  }
+
   /** Builds the status after this run from the status before it. */
   ImageSyncStatus status(ImageSyncStatus previous, long generation) {
     ImageSyncStatus base = previous == null ? empty() : previous;

@@ -1,6 +1,7 @@
 package io.portager.registry;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -9,6 +10,7 @@ public final class Registries {
   private final Clock clock;
   private final HttpClientFactory httpClients;
   private final ClientLimits limits;
+  private final RequestListener listener;
   private final Map<RegistryEndpoint, RegistryClient> clients = new ConcurrentHashMap<>();
 
   /** Creates clients that read time from the system clock. */
@@ -26,9 +28,20 @@ public final class Registries {
    * IllegalArgumentException when the bundle cannot be read or a proxy variable is invalid.
    */
   public Registries(Clock clock, RegistrySettings settings) {
+    this(clock, settings, RequestListener.NONE);
+  }
+
+  /** Creates clients as above that report every HTTP exchange to {@code listener}. */
+  public Registries(Clock clock, RegistrySettings settings, RequestListener listener) {
     this.clock = clock;
     this.httpClients = HttpClientFactory.of(settings, clock);
     this.limits = settings.limits();
+    this.listener = listener;
+  }
+
+  /** Returns the clients created so far, one per endpoint. */
+  public List<RegistryClient> clients() {
+    return List.copyOf(clients.values());
   }
 
   /**
@@ -40,6 +53,12 @@ public final class Registries {
         endpoint,
         key ->
             new RegistryClient(
-                key, clock, limits, RetryPolicy.DEFAULT, RetryPolicy.Sleeper.REAL, httpClients));
+                key,
+                clock,
+                limits,
+                RetryPolicy.DEFAULT,
+                RetryPolicy.Sleeper.REAL,
+                httpClients,
+                listener));
   }
 }

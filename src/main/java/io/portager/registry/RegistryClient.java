@@ -67,12 +67,30 @@ public final class RegistryClient {
       RetryPolicy retryPolicy,
       RetryPolicy.Sleeper sleeper,
       HttpClientFactory httpClients) {
+    this(endpoint, clock, limits, retryPolicy, sleeper, httpClients, RequestListener.NONE);
+  }
+
+  RegistryClient(
+      RegistryEndpoint endpoint,
+      Clock clock,
+      ClientLimits limits,
+      RetryPolicy retryPolicy,
+      RetryPolicy.Sleeper sleeper,
+      HttpClientFactory httpClients,
+      RequestListener listener) {
     this.endpoint = endpoint;
     this.base = baseUri(endpoint);
     this.limits = limits;
     RequestLimiter limiter = new RequestLimiter(limits, clock, sleeper);
     this.transport =
-        new Transport(httpClients.newClient(endpoint), retryPolicy, sleeper, clock, limiter);
+        new Transport(
+            httpClients.newClient(endpoint),
+            retryPolicy,
+            sleeper,
+            clock,
+            limiter,
+            endpoint.host(),
+            listener);
     this.authenticator = new Authenticator(endpoint, transport, clock);
   }
 

@@ -33,6 +33,8 @@ final class Transport {
   private final RetryPolicy.Sleeper sleeper;
   private final Clock clock;
   private final RequestLimiter limiter;
+  private final String registry;
+  private final RequestListener listener;
   private volatile long rateLimitRemaining = -1;
 
   Transport(
@@ -41,11 +43,25 @@ final class Transport {
       RetryPolicy.Sleeper sleeper,
       Clock clock,
       RequestLimiter limiter) {
+    this(http, retryPolicy, sleeper, clock, limiter, "", RequestListener.NONE);
+  }
+
+  /** Creates a transport that reports every exchange to {@code listener} under {@code registry}. */
+  Transport(
+      HttpClient http,
+      RetryPolicy retryPolicy,
+      RetryPolicy.Sleeper sleeper,
+      Clock clock,
+      RequestLimiter limiter,
+      String registry,
+      RequestListener listener) {
     this.http = http;
     this.retryPolicy = retryPolicy;
     this.sleeper = sleeper;
     this.clock = clock;
     this.limiter = limiter;
+    this.registry = registry;
+    this.listener = listener;
   }
 
   /** Returns the requests left in the registry's current window, when it has sent that header. */
@@ -143,12 +159,16 @@ final class Transport {
     HttpResponse<InputStream> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      listener.exchanged(registry, call.method(), 0);
+      throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException(0, null, call.describe() + ": interrupted", e, false);
     } finally {
       limiter.release();
     }
+    listener.exchanged(registry, call.method(), response.statusCode());
     if (sameOrigin(uri, call.uri())) {
       recordRateLimit(response);
     }
