@@ -8,7 +8,10 @@ import io.portager.kube.HttpKubeClient;
 import io.portager.kube.KubeConfig;
 import io.portager.kube.KubeEventRecorder;
 import io.portager.log.Log;
+import io.portager.metrics.MetricsServer;
+import io.portager.metrics.OperatorMetrics;
 import io.portager.registry.Registries;
+import io.portager.registry.RegistrySettings;
 import io.portager.testenv.ControlPlane;
 import io.portager.testenv.Crane;
 import io.portager.testenv.OciRegistry;
@@ -17,6 +20,7 @@ import io.portager.testenv.RegistryCredentials;
 import io.portager.testenv.RunDirectory;
 import io.portager.testenv.Skopeo;
 import io.portager.testenv.TokenServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -54,6 +58,8 @@ final class E2eEnvironment {
   final Skopeo skopeo;
   final Crane crane;
   final Path operatorLog;
+  final PrometheusRegistry metricsRegistry = new PrometheusRegistry();
+  MetricsServer metricsServer;
   private final ImageSyncOperator operator;
 
   private E2eEnvironment() {
@@ -113,18 +119,25 @@ final class E2eEnvironment {
       throw new UncheckedIOException(e);
     }
     HttpKubeClient kube = new HttpKubeClient(KubeConfig.load(controlPlane.kubeconfig().toString()));
+    OperatorMetrics metrics = OperatorMetrics.withJvmMetrics(metricsRegistry);
+    Registries registries = new Registries(Clock.systemUTC(), RegistrySettings.defaults(), metrics);
     ImageSyncOperator started =
         new ImageSyncOperator(
             kube,
             new KubeEventRecorder(kube, Clock.systemUTC(), "e2e"),
-            new Registries(Clock.systemUTC()),
+            registries,
             new ImageSyncOperator.Settings(null, 2, 4, false, null),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            metrics);
+    metrics.watchRegistries(registries);
+    metricsServer =
+        MetricsServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), metricsRegistry);
     started.start();
     return started;
   }
 
   private void close() {
+    metricsServer.close();
     try {
       operator.close();
     } catch (InterruptedException e) {
