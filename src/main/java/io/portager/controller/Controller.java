@@ -16,6 +16,10 @@ import java.util.function.BooleanSupplier;
 public final class Controller {
   private static final Log LOG = Log.get("controller");
 
+  /** Source of the reconcile ids in log lines, unique within one process. */
+  private static final java.util.concurrent.atomic.AtomicLong RECONCILE_IDS =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private final Informer informer;
   private final WorkQueue queue;
   private final Reconciler reconciler;
@@ -117,6 +121,13 @@ public final class Controller {
   private void process(String key) {
     // A monotonic clock, because a duration measured on the wall clock jumps with NTP steps.
     long started = System.nanoTime();
+    String reconcileId = Long.toHexString(RECONCILE_IDS.incrementAndGet());
+    try (Log.Scope context = Log.withContext("object", key, "reconcile", reconcileId)) {
+      processInContext(key, started);
+    }
+  }
+
+  private void processInContext(String key, long started) {
     try {
       Optional<ObjectNode> object = informer.get(key);
       Optional<Duration> requeue = reconciler.reconcile(key, object);

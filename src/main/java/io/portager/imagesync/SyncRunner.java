@@ -50,13 +50,14 @@ final class SyncRunner {
       slots.acquire();
       futures.add(
           pool.submit(
-              () -> {
-                try {
-                  return runOne(key, plan, job, sourceCredentials, destinationCredentials);
-                } finally {
-                  slots.release();
-                }
-              }));
+              Log.propagating(
+                  () -> {
+                    try {
+                      return runOne(key, plan, job, sourceCredentials, destinationCredentials);
+                    } finally {
+                      slots.release();
+                    }
+                  })));
     }
     List<TagOutcome> outcomes = new ArrayList<>();
     for (int i = 0; i < futures.size(); i++) {

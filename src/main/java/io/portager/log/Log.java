@@ -31,7 +31,49 @@ public final class Log {
   private static volatile PrintStream out = System.err;
   private static volatile Clock clock = Clock.systemUTC();
 
+  /** Key/value pairs added to every line the current thread writes, such as a reconcile id. */
+  private static final ThreadLocal<Object[]> CONTEXT = ThreadLocal.withInitial(() -> new Object[0]);
+
   private final String name;
+
+  /** Restores the context that was current before {@link #withContext}; closing is idempotent. */
+  public static final class Scope implements AutoCloseable {
+    private final Object[] previous;
+
+    private Scope(Object[] previous) {
+      this.previous = previous;
+    }
+
+    @Override
+    public void close() {
+      CONTEXT.set(previous);
+    }
+  }
+
+  /** Adds {@code keyValues} to every line this thread writes until the scope closes. */
+  public static Scope withContext(Object... keyValues) {
+    Object[] previous = CONTEXT.get();
+    Object[] combined = new Object[previous.length + keyValues.length];
+    System.arraycopy(previous, 0, combined, 0, previous.length);
+    System.arraycopy(keyValues, 0, combined, previous.length, keyValues.length);
+    CONTEXT.set(combined);
+    return new Scope(previous);
+  }
+
+  /** Returns a task that runs {@code task} with this thread's current context, on any thread. */
+  public static <T> java.util.concurrent.Callable<T> propagating(
+      java.util.concurrent.Callable<T> task) {
+    Object[] context = CONTEXT.get();
+    return () -> {
+      Object[] previous = CONTEXT.get();
+      CONTEXT.set(context);
+      try {
+        return task.call();
+      } finally {
+        CONTEXT.set(previous);
+      }
+    };
+  }
 
   private Log(String name) {
     this.name = name;
@@ -84,6 +126,10 @@ public final class Log {
     append(line, json, "level", levelName, false);
     append(line, json, "logger", name, false);
     append(line, json, "event", event, false);
+    Object[] context = CONTEXT.get();
+    for (int i = 0; i + 1 < context.length; i += 2) {
+      append(line, json, String.valueOf(context[i]), context[i + 1], false);
+    }
     for (int i = 0; i + 1 < keyValues.length; i += 2) {
       append(line, json, String.valueOf(keyValues[i]), keyValues[i + 1], false);
     }
