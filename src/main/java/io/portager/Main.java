@@ -128,8 +128,16 @@ public final class Main {
             config.registryQps(),
             ClientLimits.DEFAULT.uploadChunkSize(),
             ClientLimits.DEFAULT.idleTimeout());
+    if (config.caBundleReplacesSystem() && caBundle == null) {
+      throw new IllegalArgumentException(
+          "--ca-bundle-mode replace needs --ca-bundle: name the PEM file or directory to trust");
+    }
     return new RegistrySettings(
-        caBundle, RegistrySettings.DEFAULT_CA_BUNDLE_CHECK_INTERVAL, System.getenv(), limits);
+        caBundle,
+        RegistrySettings.DEFAULT_CA_BUNDLE_CHECK_INTERVAL,
+        System.getenv(),
+        limits,
+        !config.caBundleReplacesSystem());
   }
 
   private static LeaderElector.Settings leaderElection(

@@ -27,6 +27,7 @@ public record OperatorConfig(
     Duration retryPeriod,
     InetSocketAddress healthAddress,
     String caBundle,
+    boolean caBundleReplacesSystem,
     int registryMaxInFlight,
     double registryQps,
     InetSocketAddress metricsAddress) {
@@ -102,6 +103,11 @@ public record OperatorConfig(
                   + " registries besides the system's; re-read when it changes",
               false),
           new Flag(
+              "ca-bundle-mode",
+              "append",
+              "append: trust the bundle besides the system's CAs; replace: trust the bundle alone",
+              false),
+          new Flag(
               "registry-max-in-flight",
               "16",
               "requests the operator may have waiting for an answer from one registry at once",
@@ -160,6 +166,8 @@ public record OperatorConfig(
         duration("retry-period", values.get("retry-period")),
         address("health-address", values.get("health-address")),
         values.get("ca-bundle").trim(),
+        oneOf("ca-bundle-mode", values.get("ca-bundle-mode"), "append", "replace")
+            .equals("replace"),
         positive("registry-max-in-flight", values.get("registry-max-in-flight")),
         rate("registry-qps", values.get("registry-qps")),
         values.get("metrics-address").isBlank()

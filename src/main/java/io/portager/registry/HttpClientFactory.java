@@ -32,7 +32,11 @@ final class HttpClientFactory {
     SSLContext tls = null;
     if (settings.caBundle() != null) {
       tls =
-          new ReloadingTrustManager(settings.caBundle(), settings.caBundleCheckInterval(), clock)
+          new ReloadingTrustManager(
+                  settings.caBundle(),
+                  settings.caBundleCheckInterval(),
+                  clock,
+                  settings.trustSystemCas())
               .sslContext();
     }
     EnvironmentProxySelector proxies = new EnvironmentProxySelector(settings.proxyEnvironment());

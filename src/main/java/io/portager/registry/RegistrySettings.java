@@ -14,12 +14,15 @@ import java.util.Map;
  * @param proxyEnvironment the environment to read {@code HTTPS_PROXY}, {@code HTTP_PROXY} and
  *     {@code NO_PROXY} (or their lower-case forms) from; empty for direct connections
  * @param limits the request limits and upload chunk size of each endpoint's client
+ * @param trustSystemCas whether the system's CAs are trusted besides the bundle; false trusts the
+ *     bundle alone
  */
 public record RegistrySettings(
     Path caBundle,
     Duration caBundleCheckInterval,
     Map<String, String> proxyEnvironment,
-    ClientLimits limits) {
+    ClientLimits limits,
+    boolean trustSystemCas) {
   public static final Duration DEFAULT_CA_BUNDLE_CHECK_INTERVAL = Duration.ofSeconds(30);
 
   public RegistrySettings {
@@ -30,6 +33,19 @@ public record RegistrySettings(
     if (limits == null) {
       limits = ClientLimits.DEFAULT;
     }
+    if (!trustSystemCas && caBundle == null) {
+      throw new IllegalArgumentException(
+          "registry settings: trusting no system CA needs a CA bundle, or no registry is trusted");
+    }
+  }
+
+  /** Settings that trust the system's CAs besides the bundle. */
+  public RegistrySettings(
+      Path caBundle,
+      Duration caBundleCheckInterval,
+      Map<String, String> proxyEnvironment,
+      ClientLimits limits) {
+    this(caBundle, caBundleCheckInterval, proxyEnvironment, limits, true);
   }
 
   /** Settings with the default client limits. */

@@ -39,6 +39,7 @@ final class ReloadingTrustManager extends X509ExtendedTrustManager {
   private static final Log LOG = Log.get("registry");
 
   private final Path bundle;
+  private final boolean withSystemCas;
   private final Duration checkInterval;
   private final Clock clock;
   private volatile X509ExtendedTrustManager delegate;
@@ -46,7 +47,13 @@ final class ReloadingTrustManager extends X509ExtendedTrustManager {
   private Instant nextCheck;
 
   ReloadingTrustManager(Path bundle, Duration checkInterval, Clock clock) {
+    this(bundle, checkInterval, clock, true);
+  }
+
+  /** Creates a manager that trusts the bundle, and the system's CAs too when asked. */
+  ReloadingTrustManager(Path bundle, Duration checkInterval, Clock clock, boolean withSystemCas) {
     this.bundle = bundle;
+    this.withSystemCas = withSystemCas;
     this.checkInterval = checkInterval;
     this.clock = clock;
     this.loadedFingerprint = fingerprint();
@@ -168,8 +175,10 @@ final class ReloadingTrustManager extends X509ExtendedTrustManager {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
       int index = 0;
-      for (X509Certificate ca : systemTrust().getAcceptedIssuers()) {
-        store.setCertificateEntry("system-" + index++, ca);
+      if (withSystemCas) {
+        for (X509Certificate ca : systemTrust().getAcceptedIssuers()) {
+          store.setCertificateEntry("system-" + index++, ca);
+        }
       }
       List<Certificate> extra = bundleCertificates();
       if (extra.isEmpty()) {
