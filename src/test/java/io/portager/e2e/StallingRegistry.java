@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A registry on 127.0.0.1 that serves one small image manifest for every tag, then stalls in the
- * middle of every blob: it sends the first bytes and holds the connection for at most {@code
- * stall}, or until closed.
+ * A registry on 127.0.0.1 that serves one small image manifest for every tag, then either stalls in
+ * the middle of every blob (it sends the first bytes and holds the connection for at most {@code
+ * stall}, or until closed) or sends every blob slowly but completely.
  */
 final class StallingRegistry implements AutoCloseable {
   private static final byte[] LAYER = new byte[4096];
@@ -29,12 +29,14 @@ final class StallingRegistry implements AutoCloseable {
 
   private final HttpServer server;
   private final Duration stall;
+  private final Duration trickle;
   private final byte[] manifest;
   private final AtomicInteger blobRequests = new AtomicInteger();
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private StallingRegistry(Duration stall) throws IOException {
+  private StallingRegistry(Duration stall, Duration trickle) throws IOException {
     this.stall = stall;
+    this.trickle = trickle;
     this.manifest =
         ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
                 + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
@@ -57,7 +59,17 @@ final class StallingRegistry implements AutoCloseable {
   }
 
   static StallingRegistry start(Duration stall) throws IOException {
-    return new StallingRegistry(stall);
+    return new StallingRegistry(stall, null);
+  }
+
+  /** Starts a registry that sends every blob slowly but completely, over about {@code trickle}. */
+  static StallingRegistry trickling(Duration trickle) throws IOException {
+    return new StallingRegistry(Duration.ZERO, trickle);
+  }
+
+  /** The digest of the manifest every tag points at. */
+  String manifestDigest() {
+    return digest(manifest);
   }
 
   String host() {
@@ -89,11 +101,22 @@ final class StallingRegistry implements AutoCloseable {
         }
       } else if (path.contains("/blobs/")) {
         blobRequests.incrementAndGet();
-        exchange.sendResponseHeaders(200, LAYER.length);
+        byte[] blob = path.endsWith(digest(CONFIG)) ? CONFIG : LAYER;
+        exchange.sendResponseHeaders(200, blob.length);
         OutputStream body = exchange.getResponseBody();
-        body.write(LAYER, 0, 16);
-        body.flush();
-        closed.await(stall.toMillis(), TimeUnit.MILLISECONDS);
+        if (trickle == null) {
+          body.write(blob, 0, 16);
+          body.flush();
+          closed.await(stall.toMillis(), TimeUnit.MILLISECONDS);
+          return;
+        }
+        int chunks = 64;
+        int chunk = (blob.length + chunks - 1) / chunks;
+        for (int offset = 0; offset < blob.length; offset += chunk) {
+          body.write(blob, offset, Math.min(chunk, blob.length - offset));
+          body.flush();
+          Thread.sleep(trickle.toMillis() / chunks);
+        }
       } else {
         exchange.sendResponseHeaders(path.equals("/v2/") ? 200 : 404, -1);
       }
