@@ -276,6 +276,7 @@ public final class ImageSyncReconciler implements Reconciler {
             report.bytesCopied(),
             report.blobsCopied(),
             report.blobsMounted(),
+            report.blobsSkipped(),
             status.syncedImages() == null ? 0 : status.syncedImages(),
             status.failedImages() == null ? 0 : status.failedImages(),
             status.totalImages() == null ? 0 : status.totalImages(),

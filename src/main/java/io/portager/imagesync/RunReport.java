@@ -62,6 +62,10 @@ record RunReport(
     return outcomes.stream().filter(TagOutcome::ok).mapToLong(o -> o.result().blobsCopied()).sum();
   }
 
+  long blobsSkipped() {
+    return outcomes.stream().filter(TagOutcome::ok).mapToLong(o -> o.result().blobsSkipped()).sum();
+  }
+
   long blobsMounted() {
     return outcomes.stream().filter(TagOutcome::ok).mapToLong(o -> o.result().blobsMounted()).sum();
   }

@@ -200,6 +200,7 @@ public final class OperatorMetrics implements RequestListener, ReconcileObserver
     bytesCopied.labelValues(name, namespace).inc(run.bytesCopied());
     blobs.labelValues(name, namespace, "copied").inc(run.blobsCopied());
     blobs.labelValues(name, namespace, "mounted").inc(run.blobsMounted());
+    blobs.labelValues(name, namespace, "skipped").inc(run.blobsSkipped());
     imagesVerified.initLabelValues(name, namespace);
     tags.labelValues(name, namespace, "synced").set(run.syncedTags());
     tags.labelValues(name, namespace, "failed").set(run.failedTags());

@@ -25,6 +25,7 @@ public record SyncRun(
     long bytesCopied,
     long blobsCopied,
     long blobsMounted,
+    long blobsSkipped,
     int syncedTags,
     int failedTags,
     int totalTags,

@@ -218,7 +218,8 @@ public final class ImageCopier {
           referrers,
           platforms,
           warnings.isEmpty() ? null : String.join("; ", warnings),
-          copy.blobsMounted);
+          copy.blobsMounted,
+          copy.blobsSkipped);
     }
   }
 
@@ -237,6 +238,7 @@ public final class ImageCopier {
     private long bytesCopied;
     private int manifestsPushed;
     private int blobsMounted;
+    private int blobsSkipped;
 
     Copy(Repository source, Repository destination, DestinationBlobs destinationBlobs) {
       this.source = source;
@@ -283,6 +285,7 @@ public final class ImageCopier {
       Optional<BlobTransfer> transfer =
           destinationBlobs.once(destination, blob.digest(), () -> transferIfMissing(blob));
       if (transfer.isEmpty()) {
+        blobsSkipped++;
         return;
       }
       if (transfer.get().mounted()) {

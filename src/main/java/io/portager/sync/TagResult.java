@@ -19,6 +19,7 @@ import java.util.List;
  * @param warning what was requested but not done, such as a platform the source lacks; null when
  *     there is nothing to report
  * @param blobsMounted blobs the destination registry linked from another of its repositories
+ * @param blobsSkipped blobs the destination already had
  */
 public record TagResult(
     Digest sourceDigest,
@@ -30,7 +31,8 @@ public record TagResult(
     int referrersCopied,
     List<Platform> platforms,
     String warning,
-    int blobsMounted) {
+    int blobsMounted,
+    int blobsSkipped) {
   public TagResult {
     platforms = List.copyOf(platforms);
   }
@@ -48,6 +50,7 @@ public record TagResult(
         0,
         List.of(),
         null,
+        0,
         0);
   }
 
@@ -69,6 +72,7 @@ public record TagResult(
         0,
         List.of(),
         null,
-        blobsMounted);
+        blobsMounted,
+        0);
   }
 }

@@ -37,6 +37,7 @@ class OperatorMetricsTest {
         1000,
         3,
         1,
+        4,
         synced,
         failedTags,
         synced + failedTags,
