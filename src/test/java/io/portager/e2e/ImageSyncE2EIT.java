@@ -637,4 +637,55 @@ class ImageSyncE2EIT {
           s -> readyIs(s, "True"));
     }
   }
+
+  @Test
+  void admissionRejectsInvalidSpecs() throws Exception {
+    String ns = "admission";
+    env.createNamespace(ns);
+    String valid =
+        imageSync(
+            ns,
+            "checked",
+            "@every 1h",
+            env.tokenRegistry,
+            null,
+            env.basicRegistry,
+            "basic-registry",
+            "    - {name: team/app, tags: [\"1.0\"]}\n");
+    String[][] cases = {
+      {"\"@every 1h\"", "\"every hour\"", "schedule must be five cron fields"},
+      {
+        "registry: \"" + env.tokenRegistry.host(),
+        "registry: \"https://" + env.tokenRegistry.host(),
+        "registry must not have a scheme"
+      },
+      {"name: team/app", "name: Team/App", "image name must be lower-case"},
+      {"name: team/app", "name: team/../app", "image name must be lower-case"},
+      {"tags: [\"1.0\"]", "tags: [\"-bad\"]", "should match"},
+      {"tags: [\"1.0\"]", "tags: []", "each image needs tags or a semver constraint"},
+      {
+        "auth: {method: secret, secretRef: {name: basic-registry}}",
+        "auth: {method: secret}",
+        "auth.secretRef is required"
+      },
+    };
+    Path manifests = env.run.directory("admission");
+    for (int i = 0; i < cases.length; i++) {
+      String invalid = valid.replace(cases[i][0], cases[i][1]);
+      assertNotEquals(valid, invalid, "case " + i + " changed nothing");
+      Path file = manifests.resolve("case-" + i + ".yaml");
+      Files.writeString(file, invalid);
+
+      CommandResult result =
+          env.controlPlane.kubectlResult("apply", "--dry-run=server", "-f", file.toString());
+
+      assertNotEquals(0, result.exitCode(), "case " + i + " was accepted:\n" + invalid);
+      assertTrue(result.stderr().contains(cases[i][2]), "case " + i + ": " + result.stderr());
+    }
+    Path good = manifests.resolve("valid.yaml");
+    Files.writeString(good, valid);
+    CommandResult accepted =
+        env.controlPlane.kubectlResult("apply", "--dry-run=server", "-f", good.toString());
+    assertEquals(0, accepted.exitCode(), accepted.stderr());
+  }
 }
