@@ -106,6 +106,27 @@ class HelmChartIT {
   }
 
   @Test
+  void watchNamespaceGrantsRoleInThatNamespaceOnly() throws Exception {
+    CommandResult template =
+        helm(
+            "template",
+            "portager",
+            CHART.toString(),
+            "--namespace",
+            "portager-system",
+            "--set",
+            "watchNamespace=team-a");
+    assertEquals(0, template.exitCode(), template.stderr());
+    String rendered = template.stdout();
+
+    assertTrue(rendered.contains("kind: Role\n"), rendered);
+    assertTrue(rendered.contains("kind: RoleBinding\n"), rendered);
+    assertTrue(!rendered.contains("kind: ClusterRole"), "a cluster-wide role was rendered");
+    assertTrue(rendered.contains("namespace: team-a"), rendered);
+    assertTrue(rendered.contains("--namespace=team-a"), rendered);
+  }
+
+  @Test
   void installCreatesObjects() throws Exception {
     CommandResult install =
         helm(
