@@ -43,13 +43,13 @@ public final class ImageSyncReconciler implements Reconciler {
   private static final Log LOG = Log.get("imagesync");
   private static final Duration FIRST_RETRY = Duration.ofSeconds(10);
   private static final Duration MAX_RETRY = Duration.ofMinutes(5);
-  private static final int MAX_TAG_EVENTS = 10;
 
   private final KubeClient kube;
   private final EventRecorder events;
   private final CredentialResolver credentials;
   private final SyncRunner runner;
   private final TagResolver resolver;
+  private final SyncEvents syncEvents;
   private final Clock clock;
   private final OperatorMetrics metrics;
   private final ObjectMapper mapper = new ObjectMapper();
@@ -104,6 +104,7 @@ public final class ImageSyncReconciler implements Reconciler {
     this.credentials = credentials;
     this.runner = runner;
     this.resolver = resolver;
+    this.syncEvents = new SyncEvents(events);
     this.clock = clock;
   }
 
@@ -210,7 +211,7 @@ public final class ImageSyncReconciler implements Reconciler {
       CredentialResolver.Lookup destination = destinationCredentials(spec, namespace, plan);
       TagResolver.Resolution resolution = resolver.resolve(plan, source);
       allJobs = resolution.jobs();
-      recordResolution(object, resolution, previous);
+      syncEvents.recordResolution(object, resolution, previous);
       List<SyncPlan.TagJob> jobs = runnable(resolution, trigger, previous);
       outcomes = new ArrayList<>(resolution.failures());
       outcomes.addAll(runner.run(key, plan, jobs, source, destination));
@@ -238,7 +239,7 @@ public final class ImageSyncReconciler implements Reconciler {
             plan, allJobs, outcomes, finished, next, retry == null ? null : retry.retryAt());
     ImageSyncStatus after =
         writeStatus(object, written, before -> report.status(before, generation));
-    recordEvents(object, report);
+    syncEvents.recordRun(object, report);
     recordMetrics(
         object, report, after != null ? after : report.status(previous, generation), started);
     removeSyncNow(object, written);
@@ -315,61 +316,6 @@ public final class ImageSyncReconciler implements Reconciler {
     }
     List<SyncPlan.TagJob> failed = failedJobs(candidates, previous);
     return failed.isEmpty() ? candidates : failed;
-  }
-
-  /** Records TagsResolved when a query's selection changed, and TagResolutionFailed. */
-  private void recordResolution(
-      ObjectNode object, TagResolver.Resolution resolution, ImageSyncStatus previous) {
-    for (TagResolver.QueryResult result : resolution.queries()) {
-      String image = result.query().image();
-      String constraint = result.query().constraint().toString();
-      if (result.error() != null) {
-        events.record(
-            object,
-            EventRecorder.Type.Warning,
-            "TagResolutionFailed",
-            "resolving tags of "
-                + image
-                + " for semver \""
-                + constraint
-                + "\" failed: "
-                + result.error());
-      } else if (result.tags().isEmpty()) {
-        events.record(
-            object,
-            EventRecorder.Type.Warning,
-            "NoTagsSelected",
-            "semver \""
-                + constraint
-                + "\" selects no tag of "
-                + image
-                + ": check the constraint and the include and exclude patterns against the"
-                + " source's tags");
-      } else if (!previousTags(previous, image).containsAll(result.tags())) {
-        events.record(
-            object,
-            EventRecorder.Type.Normal,
-            "TagsResolved",
-            "semver \""
-                + constraint
-                + "\" selects "
-                + result.tags().size()
-                + " tag(s) of "
-                + image
-                + ": "
-                + String.join(", ", result.tags()));
-      }
-    }
-  }
-
-  private static Set<String> previousTags(ImageSyncStatus previous, String image) {
-    if (previous == null || previous.images() == null) {
-      return Set.of();
-    }
-    return previous.images().stream()
-        .filter(i -> i.name().equals(image) && i.tags() != null)
-        .flatMap(i -> i.tags().stream().map(ImageSyncStatus.TagStatus::tag))
-        .collect(Collectors.toSet());
   }
 
   private CredentialResolver.Lookup destinationCredentials(
@@ -483,41 +429,6 @@ public final class ImageSyncReconciler implements Reconciler {
         base.syncedImages(),
         base.failedImages(),
         generation);
-  }
-
-  /**
-   * Records one Event per copied and per failed tag, up to {@value #MAX_TAG_EVENTS} of each per
-   * run, then one Event that counts the rest, and the run's SyncComplete summary.
-   */
-  private void recordEvents(ObjectNode object, RunReport report) {
-    int copiedEvents = 0;
-    int failedEvents = 0;
-    for (TagOutcome outcome : report.outcomes()) {
-      if (!outcome.ok() && failedEvents++ < MAX_TAG_EVENTS) {
-        events.record(
-            object, EventRecorder.Type.Warning, "SyncFailed", report.describeFailure(outcome));
-      } else if (outcome.ok() && outcome.copied() && copiedEvents++ < MAX_TAG_EVENTS) {
-        events.record(
-            object, EventRecorder.Type.Normal, "ImageSynced", report.describeCopy(outcome));
-      }
-    }
-    if (failedEvents > MAX_TAG_EVENTS) {
-      events.record(
-          object,
-          EventRecorder.Type.Warning,
-          "SyncFailed",
-          (failedEvents - MAX_TAG_EVENTS) + " more tag(s) failed; status.images lists each error");
-    }
-    if (copiedEvents > MAX_TAG_EVENTS) {
-      events.record(
-          object,
-          EventRecorder.Type.Normal,
-          "ImageSynced",
-          (copiedEvents - MAX_TAG_EVENTS) + " more tag(s) copied; status.images lists each digest");
-    }
-    EventRecorder.Type type =
-        report.failed() == 0 ? EventRecorder.Type.Normal : EventRecorder.Type.Warning;
-    events.record(object, type, "SyncComplete", report.summary());
   }
 
   /**
