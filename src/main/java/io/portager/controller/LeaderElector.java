@@ -44,7 +44,7 @@ public final class LeaderElector implements Runnable {
   private String observedRecord = "";
   private Instant observedAt = Instant.EPOCH;
 
-  /** Where the Lease lives, who we are, and the timings. */
+  /** The Lease's namespace and name, this candidate's identity, and the timings. */
   public record Settings(
       String namespace,
       String name,

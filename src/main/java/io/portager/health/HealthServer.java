@@ -12,9 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * The probe endpoints: {@code /healthz} answers 200 while the process works, and {@code /readyz}
+ * The probe endpoints: {@code /healthz} returns 200 while the process works, and {@code /readyz}
  * answers 200 once the operator is ready to serve (its informer has listed every object), else 503.
- * Both answer a short plain-text reason, never internal state.
+ * Both return a short plain-text reason, never internal state.
  */
 public final class HealthServer implements AutoCloseable {
   private static final Log LOG = Log.get("health");

@@ -67,9 +67,9 @@ public final class ImageSyncReconciler implements Reconciler {
   private record RetryState(int attempts, Instant retryAt) {}
 
   /**
-   * What the last run of a key knows that the informer cache may not show yet: the object's uid,
-   * the resourceVersions it read or wrote itself, and the next run time. A cached object at one of
-   * those versions is older than this knowledge, so it must not trigger another sync.
+   * The knowledge of the last run of a key that the informer cache may not show yet: the object's
+   * uid, the resourceVersions it read or wrote itself, and the next run time. A cached object at
+   * one of those versions is older than this knowledge, so it must not trigger another sync.
    */
   private record Memory(String uid, Set<String> versions, ImageSyncStatus status) {}
 
@@ -129,9 +129,11 @@ public final class ImageSyncReconciler implements Reconciler {
     boolean stale = known != null && known.versions().contains(resourceVersion(object));
     long generation = object.path("metadata").path("generation").asLong();
     ImageSyncStatus status = stale ? known.status() : readStatus(object);
+    ImageSyncSpec spec;
     SyncPlan plan;
     try {
-      plan = SpecValidator.validate(readSpec(object));
+      spec = readSpec(object);
+      plan = SpecValidator.validate(spec);
     } catch (InvalidSpecException e) {
       reportInvalid(key, object, status, generation, e);
       return Optional.empty();
@@ -142,7 +144,7 @@ public final class ImageSyncReconciler implements Reconciler {
       return Optional.of(untilNextRun(key, Instant.parse(status.nextSyncTime()), now));
     }
     LOG.info("sync_started", "imagesync", key, "trigger", trigger);
-    return Optional.of(sync(key, object, plan, trigger, status, generation));
+    return Optional.of(sync(key, object, spec, plan, trigger, status, generation));
   }
 
   /** Decides why to sync now, if at all; a null {@code object} means its annotations are stale. */
@@ -184,6 +186,7 @@ public final class ImageSyncReconciler implements Reconciler {
   private Duration sync(
       String key,
       ObjectNode object,
+      ImageSyncSpec spec,
       SyncPlan plan,
       Trigger trigger,
       ImageSyncStatus previous,
@@ -191,7 +194,6 @@ public final class ImageSyncReconciler implements Reconciler {
     Instant started = clock.instant();
     String namespace = object.path("metadata").path("namespace").asText();
     String name = object.path("metadata").path("name").asText();
-    ImageSyncSpec spec = readSpec(object);
     if (trigger == Trigger.SPEC_CHANGED) {
       retries.remove(key);
     }
@@ -231,7 +233,7 @@ public final class ImageSyncReconciler implements Reconciler {
     Instant next = nextRun(plan, trigger, previous, finished);
     long failed = outcomes.stream().filter(o -> !o.ok()).count();
     // Only failures that the registry, the network or a Secret can fix are retried before the
-    // next scheduled run; the others wait for a spec change or the schedule.
+    // next scheduled run. The others wait for a spec change or the schedule.
     long retryable = outcomes.stream().filter(o -> !o.ok() && o.retryable()).count();
     RetryState retry = updateRetry(key, retryable, finished, next);
     RunReport report =

@@ -46,7 +46,7 @@ record RegistryLocation(String host, String pathPrefix) {
     }
   }
 
-  /** The host that serves the registry API; Docker Hub's API lives on registry-1.docker.io. */
+  /** Returns the host that serves the registry API. Docker Hub's API is on registry-1.docker.io. */
   String apiHost() {
     return host.equals(DOCKER_HUB) ? "registry-1.docker.io" : host;
   }

@@ -2,19 +2,21 @@ package io.portager.imagesync;
 
 import io.portager.sync.TagResult;
 
-/** What happened to one tag in a run: a result, or an error message for people. */
+/** The outcome of one tag in a run: a result, or an error message for people. */
 record TagOutcome(
     SyncPlan.TagJob job, TagResult result, String error, boolean authFailure, boolean retryable) {
   static TagOutcome succeeded(SyncPlan.TagJob job, TagResult result) {
     return new TagOutcome(job, result, null, false, false);
   }
 
-  /** A failure that a retry may fix: the registry, the network or a Secret may change. */
+  /**
+   * Returns a failure that a retry may fix, because the registry, network or a Secret may change.
+   */
   static TagOutcome failed(SyncPlan.TagJob job, String error, boolean authFailure) {
     return new TagOutcome(job, null, error, authFailure, true);
   }
 
-  /** A failure that only a change to the spec or the source image can fix. */
+  /** Returns a failure that only a change to the spec or the source image can fix. */
   static TagOutcome failedForGood(SyncPlan.TagJob job, String error) {
     return new TagOutcome(job, null, error, false, false);
   }

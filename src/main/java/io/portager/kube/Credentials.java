@@ -12,7 +12,7 @@ sealed interface Credentials {
   /** Returns the Authorization header value, or empty when requests carry none. */
   Optional<String> authorization();
 
-  /** Drops cached credentials after the server answered 401, so the next request re-reads them. */
+  /** Drops cached credentials after the server returned 401, so the next request re-reads them. */
   default void invalidate() {}
 
   record None() implements Credentials {

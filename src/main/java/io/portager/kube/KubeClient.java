@@ -7,10 +7,10 @@ import java.util.function.UnaryOperator;
 /**
  * The Kubernetes API operations the operator uses, over {@code java.net.http}. Objects are Jackson
  * trees; callers map them to records. Every method throws {@link KubeApiException} for a failed
- * request, which says whether a retry can help.
+ * request, which tells whether a retry can help.
  */
 public interface KubeClient {
-  /** Returns the object, or empty when the server answers 404. */
+  /** Returns the object, or empty when the server returns 404. */
   Optional<ObjectNode> get(ApiResource resource, String namespace, String name);
 
   /**

@@ -12,7 +12,7 @@ import java.util.OptionalLong;
 
 /**
  * The chunked form of a blob upload (OCI distribution spec, "Pushing a blob in chunks"): PATCH
- * requests with {@code Content-Range: <start>-<end>} (inclusive, from 0), each answered 202 with
+ * requests with {@code Content-Range: <start>-<end>} (inclusive, from 0), each returning 202 with
  * the next {@code Location} and {@code Range: 0-<end>}, then a PUT of the location with {@code
  * ?digest=} and an empty body.
  *

@@ -129,8 +129,8 @@ public final class RegistryClient {
   }
 
   /**
-   * Sends {@code call} with the credential, answering one 401 challenge by authenticating for
-   * {@code scope} and sending the call again. Returns the final response whatever its status.
+   * Sends {@code call} with the credential, handling one 401 challenge by authenticating for {@code
+   * scope} and sending the call again. Returns the final response whatever its status.
    */
   HttpResponse<InputStream> execute(String action, Call call, Credential credential, String scope) {
     return execute(action, call, credential, List.of(scope));

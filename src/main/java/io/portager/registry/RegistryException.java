@@ -37,7 +37,7 @@ public class RegistryException extends RuntimeException {
   }
 
   /**
-   * True for 401 and 403. The client answers a first 401 by authenticating and retrying, so a 401
+   * True for 401 and 403. The client handles a first 401 by authenticating and retrying, so a 401
    * or 403 that reaches the caller came after authentication was tried.
    */
   public boolean isAuthFailure() {

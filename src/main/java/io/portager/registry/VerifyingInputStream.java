@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * A blob stream that hashes and counts what passes through and fails, with {@link
- * MismatchException}, as soon as it sees more bytes than the descriptor's size or reaches the end
+ * MismatchException}, as soon as it reads more bytes than the descriptor's size or reaches the end
  * with the wrong size or digest. Failing inside the stream aborts an upload that reads from it, so
  * the last bytes of a corrupt blob are never sent. Methods are synchronized because the HTTP client
  * reads on its own threads while the copying thread may call {@link #verify}.
