@@ -63,29 +63,31 @@ final class DestinationBlobs {
    */
   <T> Optional<T> once(Repository destination, Digest digest, Supplier<Optional<T>> copy) {
     BlobIn key = new BlobIn(destination.endpoint(), destination.name(), digest);
-    // A copy of the same blob to another repository of this registry is waited for, so this copy
-    // can mount from there instead of reading the blob from the source a second time.
-    CompletableFuture<Void> elsewhere =
-        runningOnEndpoint.get(new BlobAt(destination.endpoint(), digest));
-    if (elsewhere != null) {
-      succeeded(elsewhere, digest);
-    }
+    BlobAt onEndpoint = new BlobAt(destination.endpoint(), digest);
     while (true) {
       CompletableFuture<Void> mine = new CompletableFuture<>();
       CompletableFuture<Void> other = running.putIfAbsent(key, mine);
-      if (other == null) {
-        return runOwned(key, mine, copy);
+      if (other != null) {
+        if (succeeded(other, digest)) {
+          return Optional.empty();
+        }
+        continue;
       }
-      if (succeeded(other, digest)) {
-        return Optional.empty();
+      CompletableFuture<Void> elsewhere = runningOnEndpoint.putIfAbsent(onEndpoint, mine);
+      if (elsewhere == null) {
+        return runOwned(key, onEndpoint, mine, copy);
       }
+      // Another repository of this registry is receiving the blob: give up this claim, wait for
+      // that copy, and try again, so this copy can mount from there instead of reading the blob
+      // from the source a second time. Waiters on this claim see a failure and try again too.
+      running.remove(key, mine);
+      mine.completeExceptionally(new IllegalStateException("claim given up"));
+      succeeded(elsewhere, digest);
     }
   }
 
   private <T> Optional<T> runOwned(
-      BlobIn key, CompletableFuture<Void> mine, Supplier<Optional<T>> copy) {
-    BlobAt onEndpoint = new BlobAt(key.endpoint(), key.digest());
-    boolean first = runningOnEndpoint.putIfAbsent(onEndpoint, mine) == null;
+      BlobIn key, BlobAt onEndpoint, CompletableFuture<Void> mine, Supplier<Optional<T>> copy) {
     try {
       Optional<T> result = copy.get();
       mine.complete(null);
@@ -95,9 +97,7 @@ final class DestinationBlobs {
       throw e;
     } finally {
       running.remove(key, mine);
-      if (first) {
-        runningOnEndpoint.remove(onEndpoint, mine);
-      }
+      runningOnEndpoint.remove(onEndpoint, mine);
     }
   }
 
