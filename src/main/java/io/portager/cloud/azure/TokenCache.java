@@ -1,0 +1,45 @@
+package io.portager.cloud.azure;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/**
+ * One cached token, fetched again shortly before it expires. The fetch runs while the cache lock is
+ * held, so concurrent callers that find the token missing or stale wait for one fetch and share its
+ * result.
+ */
+final class TokenCache {
+  /** Refresh at most this long before expiry, so a token does not lapse while a copy runs. */
+  static final Duration MAX_REFRESH_MARGIN = Duration.ofMinutes(5);
+
+  private final Clock clock;
+  private final Supplier<ExpiringToken> fetch;
+
+  // Guarded by this: the current token and when to fetch the next, both null before the first.
+  private ExpiringToken current;
+  private Instant refreshAt;
+
+  TokenCache(Clock clock, Supplier<ExpiringToken> fetch) {
+    this.clock = clock;
+    this.fetch = fetch;
+  }
+
+  synchronized ExpiringToken get() {
+    Instant now = clock.instant();
+    if (current != null && now.isBefore(refreshAt)) {
+      return current;
+    }
+    ExpiringToken fresh = fetch.get();
+    current = fresh;
+    refreshAt = fresh.expiresAt().minus(refreshMargin(Duration.between(now, fresh.expiresAt())));
+    return fresh;
+  }
+
+  // Half the lifetime for short tokens, at most five minutes early for the usual one hour.
+  private static Duration refreshMargin(Duration lifetime) {
+    Duration half = lifetime.dividedBy(2);
+    return half.compareTo(MAX_REFRESH_MARGIN) < 0 ? half : MAX_REFRESH_MARGIN;
+  }
+}

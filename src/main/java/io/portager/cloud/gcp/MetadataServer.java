@@ -1,0 +1,45 @@
+package io.portager.cloud.gcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The access token of the default service account from the metadata server of GCE, or of GKE with
+ * workload identity ("Access the metadata server", the {@code
+ * computeMetadata/v1/instance/service-accounts/default/token} path). {@code GCE_METADATA_HOST}
+ * overrides the host, as in Google's client libraries.
+ */
+final class MetadataServer implements GoogleIdentity {
+  static final String DEFAULT_HOST = "metadata.google.internal";
+  static final String TOKEN_PATH = "/computeMetadata/v1/instance/service-accounts/default/token";
+
+  private final String host;
+  private final URI tokenUri;
+  private final GoogleHttp http;
+
+  MetadataServer(String host, GoogleHttp http) {
+    this.host = host;
+    this.tokenUri =
+        GoogleCredentialFiles.parseUri("http://" + host + TOKEN_PATH, "GCE_METADATA_HOST");
+    this.http = http;
+  }
+
+  @Override
+  public AccessToken fetch(Instant now) {
+    String action = "fetch access token for " + description();
+    String hint =
+        "on GKE, enable Workload Identity on the node pool and bind the Kubernetes service account"
+            + " to a Google service account or principal that has roles/artifactregistry.reader"
+            + " (pull) or roles/artifactregistry.writer (push)";
+    byte[] body = http.get(action, tokenUri, Map.of("Metadata-Flavor", "Google"), hint);
+    JsonNode root = GoogleHttp.parse(action, tokenUri, body);
+    return GoogleHttp.accessToken(root, now, action);
+  }
+
+  @Override
+  public String description() {
+    return "the default service account of the metadata server " + host;
+  }
+}
