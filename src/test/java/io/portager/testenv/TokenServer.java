@@ -49,8 +49,10 @@ import java.util.concurrent.Executors;
  * auth.token.rootcertbundle} is {@link #certificateBundle()} and its {@code issuer} is {@link
  * #issuer()}. Distribution 2.8 and 3.1 both verify the {@code x5c} chain against that bundle.
  *
- * <p>NOTE: the OAuth2 {@code POST} form (refresh tokens, password grant) is not implemented and
- * returns 404, which well-behaved clients treat as "fall back to GET".
+ * <p>The OAuth2 {@code POST} form is served for {@code grant_type=refresh_token} only, with the
+ * refresh tokens registered by {@link #acceptRefreshToken} (the way ACR trades the refresh token of
+ * its {@code /oauth2/exchange}); an unknown refresh token gets 401. Other POSTs, such as the
+ * password grant, return 404, which well-behaved clients treat as "fall back to GET".
  */
 public final class TokenServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,6 +60,7 @@ public final class TokenServer implements AutoCloseable {
 
   private final String issuer;
   private final Map<String, String> passwords;
+  private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
   private final Path certificateBundle;
   private final Path logFile;
   private final PrivateKey signingKey;
@@ -151,6 +154,14 @@ public final class TokenServer implements AutoCloseable {
     passwords.remove(username);
   }
 
+  /**
+   * Accepts {@code refreshToken} in the OAuth2 POST form from now on, as {@code username}, who may
+   * pull and push every repository.
+   */
+  public void acceptRefreshToken(String refreshToken, String username) {
+    refreshTokens.put(refreshToken, username);
+  }
+
   /** Returns the number of requests to {@code /token} so far, successful or not. */
   public int requestCount() {
     return requests.size();
@@ -180,8 +191,12 @@ public final class TokenServer implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      if (exchange.getRequestMethod().equals("POST")) {
+        handlePost(exchange);
+        return;
+      }
       if (!exchange.getRequestMethod().equals("GET")) {
-        respond(exchange, 404, Map.of("error", "only GET is supported"));
+        respond(exchange, 404, Map.of("error", "only GET and POST are supported"));
         return;
       }
       Map<String, List<String>> query = parseQuery(exchange.getRequestURI());
@@ -207,6 +222,30 @@ public final class TokenServer implements AutoCloseable {
       record(username, service, scopes, 200);
       respond(exchange, 200, tokenResponse(username, service, access));
     }
+  }
+
+  private void handlePost(HttpExchange exchange) throws IOException {
+    Map<String, List<String>> form =
+        parseForm(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    if (!first(form, "grant_type").equals("refresh_token")) {
+      respond(exchange, 404, Map.of("error", "only grant_type=refresh_token is supported"));
+      return;
+    }
+    String service = first(form, "service");
+    List<String> scopes = List.of(first(form, "scope").split(" "));
+    String username = refreshTokens.get(first(form, "refresh_token"));
+    if (username == null) {
+      record("", service, scopes, 401);
+      respond(exchange, 401, Map.of("error", "invalid_grant"));
+      return;
+    }
+    if (service.isEmpty()) {
+      record(username, service, scopes, 400);
+      respond(exchange, 400, Map.of("error", "invalid_request"));
+      return;
+    }
+    record(username, service, scopes, 200);
+    respond(exchange, 200, tokenResponse(username, service, grantRepositoryScopes(scopes)));
   }
 
   private boolean passwordMatches(String[] credentials) {
@@ -340,9 +379,13 @@ public final class TokenServer implements AutoCloseable {
   }
 
   private static Map<String, List<String>> parseQuery(URI uri) {
-    Map<String, List<String>> query = new LinkedHashMap<>();
     String raw = uri.getRawQuery();
-    if (raw == null) {
+    return raw == null ? new LinkedHashMap<>() : parseForm(raw);
+  }
+
+  private static Map<String, List<String>> parseForm(String raw) {
+    Map<String, List<String>> query = new LinkedHashMap<>();
+    if (raw.isEmpty()) {
       return query;
     }
     for (String pair : raw.split("&")) {
