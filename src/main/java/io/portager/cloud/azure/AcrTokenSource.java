@@ -155,11 +155,7 @@ public final class AcrTokenSource implements RegistryTokenSource {
   }
 
   private ExpiringToken exchange(String registryHost) {
-    ExpiringToken entra =
-        entraTokens
-            .computeIfAbsent(
-                scopeFor(registryHost), scope -> new TokenCache(clock, () -> entraToken(scope)))
-            .get();
+    ExpiringToken entra = entraToken(registryHost);
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", "access_token");
     form.put("service", registryHost);
@@ -170,9 +166,11 @@ public final class AcrTokenSource implements RegistryTokenSource {
         "assign the AcrPull (pull) or AcrPush (push) role on the registry to the managed identity"
             + " or application "
             + clientId;
+
     Instant now = clock.instant();
     JsonNode body = http.postForm(action, exchangeEndpoint.apply(registryHost), form, hint);
     String refreshToken = AzureHttp.requiredText(body, "refresh_token", action);
+
     Instant expiresAt = jwtExpiry(refreshToken);
     if (expiresAt == null || !expiresAt.isAfter(now)) {
       // An opaque token: assume it lasts as long as the Entra ID token it came from.
@@ -191,7 +189,14 @@ public final class AcrTokenSource implements RegistryTokenSource {
     return new ExpiringToken(refreshToken, expiresAt);
   }
 
-  private ExpiringToken entraToken(String scope) {
+  private ExpiringToken entraToken(String registryHost) {
+    String scope = scopeFor(registryHost);
+    return entraTokens
+        .computeIfAbsent(scope, key -> new TokenCache(clock, () -> fetchEntraToken(key)))
+        .get();
+  }
+
+  private ExpiringToken fetchEntraToken(String scope) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("client_id", clientId);
     form.put("scope", scope);

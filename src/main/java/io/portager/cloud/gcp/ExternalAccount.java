@@ -49,7 +49,7 @@ final class ExternalAccount implements GoogleIdentity {
   private final String workforcePoolUserProject;
   private final GoogleHttp http;
 
-  /** Where the subject token comes from: a file or a URL, read as text or as a JSON field. */
+  /** The origin of the subject token: a file or a URL, read as text or as a JSON field. */
   record SubjectTokenSource(Path file, URI url, Map<String, String> headers, String jsonField) {
     SubjectTokenSource {
       headers = Map.copyOf(headers);

@@ -56,7 +56,7 @@ final class GoogleCredentialFiles {
       }
       return root;
     } catch (IOException e) {
-      // The parser's message may quote the file, which holds a key, so only its type is named.
+      // The parser's message may quote the file, which contains a key, so only its type is named.
       throw new CloudCredentialException(
           where
               + ": "
