@@ -11,10 +11,15 @@ import io.portager.cloud.CloudCredentialException;
 import io.portager.cloud.FakeEndpoint;
 import io.portager.cloud.LoopbackHttpClient;
 import io.portager.cloud.MutableClock;
+import io.portager.log.Log;
 import io.portager.registry.Credential;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,6 +78,25 @@ class AcrTokenSourceTest {
     assertEquals(REGISTRY, exchange.get("service"));
     assertEquals(FakeAzure.TENANT, exchange.get("tenant"));
     assertEquals("entra-1", exchange.get("access_token"));
+  }
+
+  @Test
+  void logLineNamesClientNotToken() {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    Log.configure(Log.Format.LOGFMT, Log.Level.DEBUG, new PrintStream(buffer, true), clock);
+    Credential.IdentityToken credential;
+    try {
+      credential = (Credential.IdentityToken) source(Map.of()).credential(REGISTRY);
+    } finally {
+      Log.configure(Log.Format.LOGFMT, Log.Level.INFO, System.err, Clock.systemUTC());
+    }
+
+    String output = buffer.toString(StandardCharsets.UTF_8);
+    assertTrue(output.contains("event=cloud_token_fetched"), output);
+    assertTrue(output.contains(FakeAzure.CLIENT_ID), output);
+    assertFalse(output.contains(credential.refreshToken()), output);
+    assertFalse(output.contains("entra-1"), output);
+    assertFalse(output.contains("federated-token-1"), output);
   }
 
   @Test

@@ -50,7 +50,10 @@ final class FakeGoogle implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final FakeEndpoint endpoint = FakeEndpoint.start();
-  private final KeyPair keyPair = generateKeyPair();
+  // Generating a 2048-bit key takes up to a second, so fakes share one unless a test needs another.
+  private static final KeyPair SHARED_KEY_PAIR = generateKeyPair();
+
+  private final KeyPair keyPair;
   private final Clock clock;
   private final AtomicInteger issued = new AtomicInteger();
   private final Set<String> stsTokens = ConcurrentHashMap.newKeySet();
@@ -61,7 +64,12 @@ final class FakeGoogle implements AutoCloseable {
   private volatile int forcedStatus;
 
   FakeGoogle(Clock clock) {
+    this(clock, SHARED_KEY_PAIR);
+  }
+
+  FakeGoogle(Clock clock, KeyPair keyPair) {
     this.clock = clock;
+    this.keyPair = keyPair;
     endpoint.handle(OAUTH_PATH, this::oauth);
     endpoint.handle(STS_PATH, this::sts);
     endpoint.handle(IMPERSONATION_PATH, this::impersonate);
@@ -313,7 +321,7 @@ final class FakeGoogle implements AutoCloseable {
     }
   }
 
-  private static KeyPair generateKeyPair() {
+  static KeyPair generateKeyPair() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);

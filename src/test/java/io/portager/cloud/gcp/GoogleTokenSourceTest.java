@@ -9,10 +9,15 @@ import io.portager.cloud.CloudCredentialException;
 import io.portager.cloud.FakeEndpoint;
 import io.portager.cloud.LoopbackHttpClient;
 import io.portager.cloud.MutableClock;
+import io.portager.log.Log;
 import io.portager.registry.Credential;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,7 +71,7 @@ class GoogleTokenSourceTest {
 
   @Test
   void fakeRejectsJwtSignedWithOtherKey() throws IOException {
-    FakeGoogle other = new FakeGoogle(clock);
+    FakeGoogle other = new FakeGoogle(clock, FakeGoogle.generateKeyPair());
     try (other) {
       Path otherKey = other.writeServiceAccountKey(Files.createDirectory(directory.resolve("o")));
       String assertion =
@@ -81,6 +86,23 @@ class GoogleTokenSourceTest {
       assertTrue(
           problems.contains("signature does not verify with the public key"), problems.toString());
     }
+  }
+
+  @Test
+  void logLineNamesIdentityNotToken() {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    Log.configure(Log.Format.LOGFMT, Log.Level.DEBUG, new PrintStream(buffer, true), clock);
+    Path key = google.writeServiceAccountKey(directory);
+    try {
+      fromEnvironment(Map.of("GOOGLE_APPLICATION_CREDENTIALS", key)).credential(GAR);
+    } finally {
+      Log.configure(Log.Format.LOGFMT, Log.Level.INFO, System.err, Clock.systemUTC());
+    }
+
+    String output = buffer.toString(StandardCharsets.UTF_8);
+    assertTrue(output.contains("event=cloud_token_fetched"), output);
+    assertTrue(output.contains(FakeGoogle.CLIENT_EMAIL), output);
+    assertFalse(output.contains("ya29.oauth-1"), output);
   }
 
   @Test
