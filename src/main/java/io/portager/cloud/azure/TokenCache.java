@@ -1,5 +1,7 @@
 package io.portager.cloud.azure;
 
+import io.portager.cloud.CloudCredentialException;
+import io.portager.log.Log;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,11 +10,15 @@ import java.util.function.Supplier;
 /**
  * One cached token, fetched again shortly before it expires. The fetch runs while the cache lock is
  * held, so concurrent callers that find the token missing or stale wait for one fetch and share its
- * result.
+ * result. When a refresh fails while the cached token is still valid, the cached token is returned
+ * and the failure logged, so a short outage of the identity service during the refresh margin does
+ * not fail a sync.
  */
 final class TokenCache {
   /** Refresh at most this long before expiry, so a token does not lapse while a copy runs. */
   static final Duration MAX_REFRESH_MARGIN = Duration.ofMinutes(5);
+
+  private static final Log LOG = Log.get("cloud");
 
   private final Clock clock;
   private final Supplier<ExpiringToken> fetch;
@@ -31,7 +37,23 @@ final class TokenCache {
     if (current != null && now.isBefore(refreshAt)) {
       return current;
     }
-    ExpiringToken fresh = fetch.get();
+    ExpiringToken fresh;
+    try {
+      fresh = fetch.get();
+    } catch (CloudCredentialException e) {
+      if (current == null || !now.isBefore(current.expiresAt())) {
+        throw e;
+      }
+      LOG.warn(
+          "cloud_token_refresh_failed",
+          "expires_at",
+          current.expiresAt(),
+          "error",
+          e.getMessage(),
+          "action",
+          "using the cached token until it expires");
+      return current;
+    }
     current = fresh;
     refreshAt = fresh.expiresAt().minus(refreshMargin(Duration.between(now, fresh.expiresAt())));
     return fresh;

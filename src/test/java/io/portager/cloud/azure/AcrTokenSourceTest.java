@@ -134,6 +134,22 @@ class AcrTokenSourceTest {
   }
 
   @Test
+  void failedExchangeKeepsValidRefreshToken() {
+    AcrTokenSource source = source(Map.of());
+    Credential first = source.credential(REGISTRY);
+
+    azure.failExchangeWith(503);
+    clock.advance(Duration.ofMinutes(176));
+    Credential duringOutage = source.credential(REGISTRY);
+    clock.advance(Duration.ofMinutes(5));
+
+    assertEquals(first, duringOutage);
+    CloudCredentialException error =
+        assertThrows(CloudCredentialException.class, () -> source.credential(REGISTRY));
+    assertTrue(error.retryable());
+  }
+
+  @Test
   void opaqueRefreshTokenLastsAsLongAsEntraToken() {
     azure.setOpaqueRefreshTokens(true);
     AcrTokenSource source = source(Map.of());

@@ -348,6 +348,21 @@ class GoogleTokenSourceTest {
   }
 
   @Test
+  void failedRefreshKeepsValidToken() {
+    GoogleTokenSource source = fromEnvironment(Map.of("GCE_METADATA_HOST", google.host()));
+    Credential first = source.credential(GAR);
+
+    google.failWith(503);
+    clock.advance(Duration.ofMinutes(57));
+    Credential duringOutage = source.credential(GAR);
+    clock.advance(Duration.ofMinutes(4));
+
+    assertEquals(first, duringOutage);
+    assertThrows(CloudCredentialException.class, () -> source.credential(GAR));
+    assertEquals(3, google.endpoint().requests(MetadataServer.TOKEN_PATH).size());
+  }
+
+  @Test
   void metadataNotFoundNamesRoles() {
     google.failWith(404);
     GoogleTokenSource source = fromEnvironment(Map.of("GCE_METADATA_HOST", google.host()));
