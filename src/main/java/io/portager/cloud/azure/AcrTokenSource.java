@@ -31,9 +31,10 @@ import java.util.function.Function;
  *   <li>The projected service account token in {@code AZURE_FEDERATED_TOKEN_FILE}, read again on
  *       every fetch because the kubelet rotates it, is the client assertion of a client credentials
  *       request to {@code {AZURE_AUTHORITY_HOST}{AZURE_TENANT_ID}/oauth2/v2.0/token} for {@code
- *       AZURE_CLIENT_ID} ("Microsoft identity platform and the OAuth 2.0 client credentials flow",
- *       the certificate-credential form with {@code client_assertion_type} {@code
- *       urn:ietf:params:oauth:client-assertion-type:jwt-bearer}).
+ *       AZURE_CLIENT_ID}. This is the client credentials grant with a client assertion, as in
+ *       Microsoft's "Microsoft identity platform application authentication certificate
+ *       credentials" page, where workload identity federation puts the federated token in place of
+ *       a certificate-signed JWT.
  *   <li>The Entra ID access token is exchanged at the registry's {@code POST /oauth2/exchange}
  *       ({@code grant_type=access_token}, {@code service}, {@code tenant}, {@code access_token})
  *       for an ACR refresh token (the "Azure Container Registry integration with Azure Active

@@ -32,7 +32,7 @@ final class ExternalAccount implements GoogleIdentity {
   static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
   static final String DEFAULT_TOKEN_URL = "https://sts.googleapis.com/v1/token";
 
-  /** The service account token lifetime asked for when the file names none. */
+  /** The service account token lifetime requested when the file names none. */
   static final Duration DEFAULT_IMPERSONATION_LIFETIME = Duration.ofHours(1);
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -161,7 +161,7 @@ final class ExternalAccount implements GoogleIdentity {
       try {
         expiresAt = OffsetDateTime.parse(expireTime).toInstant();
       } catch (DateTimeParseException e) {
-        // Keep the requested lifetime: the token is still usable.
+        // The token is still usable, so the requested lifetime stands in for the expiry.
       }
     }
     return new AccessToken(token, expiresAt);

@@ -7,9 +7,8 @@ import java.util.Map;
 
 /**
  * The access token of the default service account from the metadata server of GCE, or of GKE with
- * workload identity ("Access the metadata server", the {@code
- * computeMetadata/v1/instance/service-accounts/default/token} path). {@code GCE_METADATA_HOST}
- * overrides the host, as in Google's client libraries.
+ * workload identity, at {@code computeMetadata/v1/instance/service-accounts/default/token} with the
+ * header {@code Metadata-Flavor: Google}. {@code GCE_METADATA_HOST} overrides the host.
  */
 final class MetadataServer implements GoogleIdentity {
   static final String DEFAULT_HOST = "metadata.google.internal";
