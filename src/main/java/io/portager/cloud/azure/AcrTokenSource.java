@@ -146,6 +146,14 @@ public final class AcrTokenSource implements RegistryTokenSource {
     return new Credential.IdentityToken(cache.get().value());
   }
 
+  URI tokenEndpoint() {
+    return tokenEndpoint;
+  }
+
+  URI exchangeEndpoint(String registryHost) {
+    return exchangeEndpoint.apply(registryHost);
+  }
+
   /** Returns the Entra ID scope requested for {@code registryHost}. */
   String scopeFor(String registryHost) {
     if (scopeOverride != null) {

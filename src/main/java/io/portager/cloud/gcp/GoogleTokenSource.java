@@ -90,6 +90,10 @@ public final class GoogleTokenSource implements RegistryTokenSource {
     return identity.description();
   }
 
+  GoogleIdentity googleIdentity() {
+    return identity;
+  }
+
   private AccessToken fetch(Clock clock) {
     AccessToken token = identity.fetch(clock.instant());
     LOG.info(

@@ -37,6 +37,10 @@ final class MetadataServer implements GoogleIdentity {
     return GoogleHttp.accessToken(root, now, action);
   }
 
+  URI tokenUri() {
+    return tokenUri;
+  }
+
   @Override
   public String description() {
     return "the default service account of the metadata server " + host;

@@ -249,22 +249,32 @@ class AcrTokenSourceTest {
   void defaultAuthorityIsMicrosoftLogin() {
     Map<String, String> env = environment(Map.of());
     env.remove("AZURE_AUTHORITY_HOST");
-    AcrTokenSource source = AcrTokenSource.fromEnvironment(env, http, clock, azure::exchangeUri);
 
-    assertThrows(CloudCredentialException.class, () -> source.credential(REGISTRY));
+    AcrTokenSource source = AcrTokenSource.fromEnvironment(env, http, clock, azure::exchangeUri);
 
     assertEquals(
         "https://login.microsoftonline.com/" + FakeAzure.TENANT + "/oauth2/v2.0/token",
-        http.refused().get(0).toString());
+        source.tokenEndpoint().toString());
+  }
+
+  @Test
+  void authorityWithoutTrailingSlashIsJoined() {
+    String authority = azure.authorityHost();
+    Map<String, String> env =
+        environment(Map.of("AZURE_AUTHORITY_HOST", authority.substring(0, authority.length() - 1)));
+
+    AcrTokenSource source = AcrTokenSource.fromEnvironment(env, http, clock, azure::exchangeUri);
+
+    assertEquals(azure.endpoint().uri(FakeAzure.TOKEN_PATH), source.tokenEndpoint());
   }
 
   @Test
   void defaultExchangeGoesToRegistryHost() {
     AcrTokenSource source = AcrTokenSource.fromEnvironment(environment(Map.of()), http, clock);
 
-    assertThrows(CloudCredentialException.class, () -> source.credential(REGISTRY));
-
-    assertEquals("https://portager.azurecr.io/oauth2/exchange", http.refused().get(0).toString());
+    assertEquals(
+        "https://portager.azurecr.io/oauth2/exchange",
+        source.exchangeEndpoint(REGISTRY).toString());
   }
 
   @ParameterizedTest

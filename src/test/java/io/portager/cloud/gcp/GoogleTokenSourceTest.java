@@ -122,13 +122,27 @@ class GoogleTokenSourceTest {
   void metadataServerDefaultsToGoogleInternalHost() {
     GoogleTokenSource source = fromEnvironment(Map.of());
 
-    CloudCredentialException error =
-        assertThrows(CloudCredentialException.class, () -> source.credential(GAR));
+    MetadataServer metadata = (MetadataServer) source.googleIdentity();
 
-    assertEquals(1, http.refused().size());
-    assertEquals("metadata.google.internal", http.refused().get(0).getHost());
-    assertTrue(error.getMessage().contains("metadata.google.internal"), error.getMessage());
-    assertTrue(error.retryable());
+    assertEquals(
+        "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token",
+        metadata.tokenUri().toString());
+    assertEquals(List.of(), http.refused());
+  }
+
+  @Test
+  void unreachableMetadataServerIsRetryable() {
+    try (FakeEndpoint closed = FakeEndpoint.start()) {
+      String host = closed.hostPort();
+      closed.close();
+      GoogleTokenSource source = fromEnvironment(Map.of("GCE_METADATA_HOST", host));
+
+      CloudCredentialException error =
+          assertThrows(CloudCredentialException.class, () -> source.credential(GAR));
+
+      assertTrue(error.getMessage().contains("metadata server " + host), error.getMessage());
+      assertTrue(error.retryable());
+    }
   }
 
   @Test
