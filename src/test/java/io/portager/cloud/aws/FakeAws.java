@@ -29,14 +29,14 @@ import java.util.regex.Pattern;
  * port. Records every request with its operation, SigV4 credential scope and parameters, and
  * answers from scripted state: the token password, existing repositories and denied actions.
  */
-final class FakeAws implements AutoCloseable {
+public final class FakeAws implements AutoCloseable {
   static final String ECR_TARGET_PREFIX = "AmazonEC2ContainerRegistry_V20150921.";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CREDENTIAL =
       Pattern.compile("Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request");
 
   /** One request: the operation, the SigV4 scope (null when unsigned) and its parameters. */
-  record Request(
+  public record Request(
       String operation,
       String accessKeyId,
       String region,
@@ -52,44 +52,44 @@ final class FakeAws implements AutoCloseable {
   private volatile Instant expiresAt = Instant.now().plusSeconds(12 * 3600);
   private volatile int issued;
 
-  FakeAws() throws IOException {
+  public FakeAws() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  List<Request> requests() {
+  public List<Request> requests() {
     return List.copyOf(requests);
   }
 
-  List<Request> requests(String operation) {
+  public List<Request> requests(String operation) {
     return requests.stream().filter(r -> r.operation().equals(operation)).toList();
   }
 
-  void password(String value) {
+  public void password(String value) {
     password = value;
   }
 
-  void expiresAt(Instant value) {
+  public void expiresAt(Instant value) {
     expiresAt = value;
   }
 
-  void addRepository(String name) {
+  public void addRepository(String name) {
     repositories.add(name);
   }
 
-  Set<String> repositories() {
+  public Set<String> repositories() {
     return Set.copyOf(repositories);
   }
 
   /**
    * Denies {@code operation} (for example "CreateRepository" or "AssumeRole") with AccessDenied.
    */
-  void deny(String operation) {
+  public void deny(String operation) {
     denied.add(operation);
   }
 
@@ -225,7 +225,7 @@ final class FakeAws implements AutoCloseable {
   }
 
   /** The access key id STS issues for the {@code serial}th credentials of {@code operation}. */
-  static String accessKeyFor(String operation, int serial) {
+  public static String accessKeyFor(String operation, int serial) {
     return (operation.equals("AssumeRole") ? "ASIAROLE" : "ASIAWEBID") + serial;
   }
 
@@ -256,7 +256,7 @@ final class FakeAws implements AutoCloseable {
     server.stop(0);
   }
 
-  static List<String> operations(List<Request> requests) {
+  public static List<String> operations(List<Request> requests) {
     List<String> operations = new ArrayList<>();
     requests.forEach(r -> operations.add(r.operation()));
     return operations;
