@@ -30,6 +30,7 @@ import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -105,6 +106,49 @@ class EcrTokenSourceTest {
     assertEquals("us-east-1", token.region());
     assertEquals("ecr", token.service());
     assertEquals("123456789012", token.json().path("registryIds").path(0).asText());
+  }
+
+  /**
+   * The IRSA path as the SDK's default chain runs it: the web identity provider of the auth module
+   * reads the token file and role from system properties, and both clients find their loopback
+   * endpoints through the SDK's standard aws.endpointUrlSts and aws.endpointUrlEcr properties
+   * (AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL_ECR in the environment).
+   */
+  @Test
+  void sdkWebIdentityProviderAndEndpointProperties() throws Exception {
+    Path tokenFile = dir.resolve("irsa-token");
+    Files.writeString(tokenFile, "irsa-projected-token");
+    Map<String, String> properties =
+        Map.of(
+            "aws.webIdentityTokenFile",
+            tokenFile.toString(),
+            "aws.roleArn",
+            ROLE,
+            "aws.roleSessionName",
+            "portager",
+            "aws.region",
+            "us-east-1",
+            "aws.endpointUrlSts",
+            aws.endpoint().toString(),
+            "aws.endpointUrlEcr",
+            aws.endpoint().toString());
+    properties.forEach(System::setProperty);
+    try (WebIdentityTokenFileCredentialsProvider webIdentity =
+        WebIdentityTokenFileCredentialsProvider.create()) {
+      ecr = new Ecr(new Ecr.Settings(null, null, webIdentity, clock, Duration.ofMinutes(15)));
+
+      Credential credential = ecr.tokenSource(CloudAuthOptions.NONE).credential(HOST);
+
+      assertEquals(new Credential.Basic("AWS", "fake-ecr-password"), credential);
+      FakeAws.Request assume = aws.requests("AssumeRoleWithWebIdentity").get(0);
+      assertEquals("irsa-projected-token", assume.form().get("WebIdentityToken"));
+      assertEquals(ROLE, assume.form().get("RoleArn"));
+      FakeAws.Request token = aws.requests("GetAuthorizationToken").get(0);
+      assertEquals(FakeAws.accessKeyFor("AssumeRoleWithWebIdentity", 1), token.accessKeyId());
+      assertEquals("ecr", token.service());
+    } finally {
+      properties.keySet().forEach(System::clearProperty);
+    }
   }
 
   @Test
