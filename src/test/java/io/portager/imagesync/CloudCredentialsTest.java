@@ -54,14 +54,14 @@ class CloudCredentialsTest {
     }
   }
 
-  private final List<FakeCloud> made = new ArrayList<>();
+  private final List<FakeCloud> created = new ArrayList<>();
   private final CloudIdentities identities =
       new CloudIdentities()
           .register(
               "ecr",
               options -> {
                 FakeCloud cloud = new FakeCloud(options);
-                made.add(cloud);
+                created.add(cloud);
                 return cloud;
               });
 
@@ -86,7 +86,7 @@ class CloudCredentialsTest {
 
     assertEquals(new Credential.Basic("AWS", "token-for-" + HOST), lookup.forRepository("a"));
     assertEquals(new Credential.Basic("AWS", "token-for-" + HOST), lookup.forRepository("b"));
-    assertEquals(List.of("credential " + HOST + " arn:aws:iam::1:role/r"), made.get(0).calls);
+    assertEquals(List.of("credential " + HOST + " arn:aws:iam::1:role/r"), created.get(0).calls);
   }
 
   @Test
@@ -133,7 +133,7 @@ class CloudCredentialsTest {
         new DestinationRepositories(events).ensure(object(), plan(), creator, jobs);
 
     assertEquals(List.of(), failures);
-    assertEquals(List.of("ensure mirror/new", "ensure mirror/old"), made.get(0).calls);
+    assertEquals(List.of("ensure mirror/new", "ensure mirror/old"), created.get(0).calls);
     assertEquals(2, events.messages.size());
     assertTrue(
         events.messages.get(0).startsWith("Normal RepoEnsured created"), events.messages.get(0));

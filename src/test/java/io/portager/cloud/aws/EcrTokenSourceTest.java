@@ -109,10 +109,10 @@ class EcrTokenSourceTest {
   }
 
   /**
-   * The IRSA path as the SDK's default chain runs it: the web identity provider of the auth module
-   * reads the token file and role from system properties, and both clients find their loopback
-   * endpoints through the SDK's standard aws.endpointUrlSts and aws.endpointUrlEcr properties
-   * (AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL_ECR in the environment).
+   * Runs the IRSA path as the SDK's default chain runs it. The auth module's web identity provider
+   * reads the token file and role from system properties. Both clients find their loopback
+   * endpoints through the SDK's standard aws.endpointUrlSts and aws.endpointUrlEcr properties, the
+   * counterparts of AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL_ECR.
    */
   @Test
   void sdkWebIdentityProviderAndEndpointProperties() throws Exception {

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 /**
  * STS (query protocol, XML responses) and ECR (JSON 1.1, {@code X-Amz-Target}) on one loopback
  * port. Records every request with its operation, SigV4 credential scope and parameters, and
- * answers from scripted state: the token password, existing repositories and denied actions.
+ * responds from scripted state: the token password, existing repositories and denied actions.
  */
 public final class FakeAws implements AutoCloseable {
   static final String ECR_TARGET_PREFIX = "AmazonEC2ContainerRegistry_V20150921.";
@@ -224,7 +224,10 @@ public final class FakeAws implements AutoCloseable {
     send(exchange, 200, "text/xml", xml.getBytes(UTF_8));
   }
 
-  /** The access key id STS issues for the {@code serial}th credentials of {@code operation}. */
+  /**
+   * Returns the access key id that STS issues for the {@code serial}th credentials of {@code
+   * operation}.
+   */
   public static String accessKeyFor(String operation, int serial) {
     return (operation.equals("AssumeRole") ? "ASIAROLE" : "ASIAWEBID") + serial;
   }
