@@ -3,15 +3,18 @@ package io.portager.e2e;
 import static io.portager.e2e.E2eEnvironment.condition;
 import static io.portager.e2e.E2eEnvironment.readyIs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portager.cloud.aws.FakeAws;
+import io.portager.testenv.CommandResult;
 import io.portager.testenv.Fixtures;
 import io.portager.testenv.OciRegistry;
 import io.portager.testenv.RegistryAuth;
 import io.portager.testenv.RegistryCredentials;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,6 +167,62 @@ class EcrE2EIT {
     assertTrue(
         env.aws.requests("GetAuthorizationToken").stream()
             .allMatch(r -> r.json().path("registryIds").path(0).asText().equals("123456789012")));
+  }
+
+  @Test
+  void crdRejectsConflictingAuth() throws Exception {
+    String ns = "ecr-admission";
+    env.createNamespace(ns);
+    String conflicting =
+        imageSyncYaml(
+            ns,
+            "{registry: \"" + ECR_NAME + "\", authSecretRef: {name: pull}, auth: {method: ecr}}",
+            "{method: anonymous}");
+    String roleWithSecret =
+        imageSyncYaml(
+            ns,
+            "{registry: docker.io}",
+            "{method: secret, secretRef: {name: push},"
+                + " roleArn: \"arn:aws:iam::123456789012:role/x\"}");
+
+    String conflictError = rejectedApply("conflict", conflicting);
+    String roleError = rejectedApply("role", roleWithSecret);
+
+    assertTrue(
+        conflictError.contains("authSecretRef and auth.method other than secret conflict"),
+        conflictError);
+    assertTrue(roleError.contains("auth.roleArn applies to method ecr only"), roleError);
+  }
+
+  private static String imageSyncYaml(String namespace, String source, String destinationAuth) {
+    return "apiVersion: portager.portager.io/v1alpha1\n"
+        + "kind: ImageSync\n"
+        + "metadata: {name: rejected, namespace: "
+        + namespace
+        + "}\n"
+        + "spec:\n"
+        + "  schedule: \"@every 1h\"\n"
+        + "  source: "
+        + source
+        + "\n"
+        + "  destination: {registry: \""
+        + ECR_NAME
+        + "\", auth: "
+        + destinationAuth
+        + "}\n"
+        + "  images:\n"
+        + "    - {name: app, tags: [\"1.0\"]}\n";
+  }
+
+  /** Applies {@code yaml} with kubectl, expects the API server to reject it, and returns stderr. */
+  private static String rejectedApply(String name, String yaml) throws Exception {
+    Path file = env.run.directory("admission").resolve(name + ".yaml");
+    Files.writeString(file, yaml);
+
+    CommandResult result = env.controlPlane.kubectlResult("apply", "-f", file.toString());
+
+    assertNotEquals(0, result.exitCode(), result.stdout());
+    return result.stderr();
   }
 
   @Test

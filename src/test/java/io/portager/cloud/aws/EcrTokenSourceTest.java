@@ -295,6 +295,20 @@ class EcrTokenSourceTest {
   }
 
   @Test
+  void concurrentCreationCountsAsExisted() {
+    aws.addRepository("mirror/raced");
+    aws.hideFromDescribe("mirror/raced");
+    RepositoryCreator creator = (RepositoryCreator) ecr(BASE).tokenSource(CloudAuthOptions.NONE);
+
+    RepositoryCreator.Result result =
+        creator.ensureRepository(HOST, "mirror/raced", RepositorySettings.DEFAULTS);
+
+    assertEquals(RepositoryCreator.Result.EXISTED, result);
+    assertEquals(
+        List.of("DescribeRepositories", "CreateRepository"), FakeAws.operations(aws.requests()));
+  }
+
+  @Test
   void defaultSettingsSendNoOptionalFields() {
     RepositoryCreator creator = (RepositoryCreator) ecr(BASE).tokenSource(CloudAuthOptions.NONE);
 

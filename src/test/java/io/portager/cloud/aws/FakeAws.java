@@ -48,6 +48,7 @@ public final class FakeAws implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Set<String> repositories = ConcurrentHashMap.newKeySet();
   private final Set<String> denied = ConcurrentHashMap.newKeySet();
+  private final Set<String> hidden = ConcurrentHashMap.newKeySet();
   private volatile String password = "fake-ecr-password";
   private volatile Instant expiresAt = Instant.now().plusSeconds(12 * 3600);
   private volatile int issued;
@@ -84,6 +85,14 @@ public final class FakeAws implements AutoCloseable {
 
   public Set<String> repositories() {
     return Set.copyOf(repositories);
+  }
+
+  /**
+   * Makes DescribeRepositories report {@code name} as missing although it exists, as when another
+   * client creates it between DescribeRepositories and CreateRepository.
+   */
+  public void hideFromDescribe(String name) {
+    hidden.add(name);
   }
 
   /**
@@ -149,7 +158,7 @@ public final class FakeAws implements AutoCloseable {
       }
       case "DescribeRepositories" -> {
         String name = request.path("repositoryNames").path(0).asText();
-        if (!repositories.contains(name)) {
+        if (!repositories.contains(name) || hidden.contains(name)) {
           ecrError(
               exchange,
               "RepositoryNotFoundException",
