@@ -142,7 +142,7 @@ public final class ImageSyncReconciler implements Reconciler {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    Trigger trigger = trigger(key, stale ? null : object, status, generation, now);
+    Trigger trigger = trigger(key, stale ? null : object, status, generation, now, known != null);
     if (trigger == Trigger.NONE) {
       return Optional.of(untilNextRun(key, Instant.parse(status.nextSyncTime()), now));
     }
@@ -150,9 +150,17 @@ public final class ImageSyncReconciler implements Reconciler {
     return Optional.of(sync(key, object, spec, plan, trigger, status, generation));
   }
 
-  /** Decides why to sync now, if at all; a null {@code object} means its annotations are stale. */
+  /**
+   * Decides why to sync now, if at all; a null {@code object} means its annotations are stale, and
+   * {@code ranHere} tells whether this process has synced the object before.
+   */
   private Trigger trigger(
-      String key, ObjectNode object, ImageSyncStatus status, long generation, Instant now) {
+      String key,
+      ObjectNode object,
+      ImageSyncStatus status,
+      long generation,
+      Instant now,
+      boolean ranHere) {
     if (status == null || status.observedGeneration() == null) {
       return Trigger.SPEC_CHANGED;
     }
@@ -166,8 +174,10 @@ public final class ImageSyncReconciler implements Reconciler {
       return Trigger.SCHEDULE;
     }
     RetryState retry = retries.get(key);
-    if (retry == null && status.failedImages() != null && status.failedImages() > 0) {
-      // The operator restarted since the last failed run: retry the failed tags now.
+    if (!ranHere && retry == null && status.failedImages() != null && status.failedImages() > 0) {
+      // The operator restarted since the last failed run: retry the failed tags now. A failure
+      // of this process that no retry can fix (an IAM permission denied, a missing platform)
+      // has no retry state either, and waits for the schedule or a spec change instead.
       return Trigger.RETRY;
     }
     if (retry != null && !retry.retryAt().isAfter(now)) {

@@ -170,6 +170,56 @@ class EcrE2EIT {
   }
 
   @Test
+  void deniedRoleFailsTagsWithAuthFailed() throws Exception {
+    String ns = "ecr-denied-role";
+    String role = "arn:aws:iam::210987654321:role/denied-push";
+    env.aws.denyRole(role);
+    env.createNamespace(ns);
+    env.createDockerConfigSecret(ns, "basic", env.basicRegistry.host(), env.basicCredentials);
+    push(env.basicRegistry, env.basicCredentials, "ecr-denied/app", "ecr-denied");
+
+    env.controlPlane.kubectlApply(
+        "apiVersion: portager.portager.io/v1alpha1\n"
+            + "kind: ImageSync\n"
+            + "metadata: {name: denied, namespace: "
+            + ns
+            + "}\n"
+            + "spec:\n"
+            + "  schedule: \"@every 1h\"\n"
+            + "  source: {registry: \""
+            + env.basicRegistry.host()
+            + "\", plainHTTP: true, authSecretRef: {name: basic}}\n"
+            + "  destination:\n"
+            + "    registry: \""
+            + ecrHost
+            + "\"\n"
+            + "    plainHTTP: true\n"
+            + "    auth: {method: ecr, roleArn: \""
+            + role
+            + "\"}\n"
+            + "  images:\n"
+            + "    - {name: ecr-denied/app, tags: [\"1.0\"]}\n");
+    JsonNode failed =
+        env.awaitImageSync(ns, "denied", TIMEOUT, "Ready=False", s -> readyIs(s, "False"));
+
+    JsonNode ready = condition(failed, "Ready");
+    assertEquals("AuthFailed", ready.path("reason").asText());
+    assertEquals(1, failed.path("status").path("failedImages").asInt());
+    assertTrue(ready.path("message").asText().contains("sts:AssumeRole"), ready.toString());
+    List<String> reasons = reasons(env.events(ns, "denied"));
+    assertTrue(reasons.contains("AuthFailed"), reasons.toString());
+    String events = env.events(ns, "denied").toString();
+    assertTrue(events.contains("allow sts:AssumeRole on " + role), events);
+    // A denied role is not retried before the next scheduled run: no STS request loop.
+    Thread.sleep(3000);
+    long assumed =
+        env.aws.requests("AssumeRole").stream()
+            .filter(r -> role.equals(r.form().get("RoleArn")))
+            .count();
+    assertEquals(1, assumed, "AssumeRole requests for " + role);
+  }
+
+  @Test
   void crdRejectsConflictingAuth() throws Exception {
     String ns = "ecr-admission";
     env.createNamespace(ns);

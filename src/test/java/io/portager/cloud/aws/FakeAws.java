@@ -49,6 +49,7 @@ public final class FakeAws implements AutoCloseable {
   private final Set<String> repositories = ConcurrentHashMap.newKeySet();
   private final Set<String> denied = ConcurrentHashMap.newKeySet();
   private final Set<String> hidden = ConcurrentHashMap.newKeySet();
+  private final Set<String> deniedRoles = ConcurrentHashMap.newKeySet();
   private volatile String password = "fake-ecr-password";
   private volatile Instant expiresAt = Instant.now().plusSeconds(12 * 3600);
   private volatile int issued;
@@ -93,6 +94,11 @@ public final class FakeAws implements AutoCloseable {
    */
   public void hideFromDescribe(String name) {
     hidden.add(name);
+  }
+
+  /** Denies AssumeRole of {@code roleArn} with AccessDenied, and other roles not. */
+  public void denyRole(String roleArn) {
+    deniedRoles.add(roleArn);
   }
 
   /**
@@ -191,7 +197,7 @@ public final class FakeAws implements AutoCloseable {
 
   private void sts(HttpExchange exchange, String operation, Map<String, String> form)
       throws IOException {
-    if (denied.contains(operation)) {
+    if (denied.contains(operation) || deniedRoles.contains(form.get("RoleArn"))) {
       String xml =
           "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>"
               + "<Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:sts::"
