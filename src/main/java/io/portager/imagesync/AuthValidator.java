@@ -57,6 +57,7 @@ final class AuthValidator {
     if (settings == null) {
       return RepositorySettings.DEFAULTS;
     }
+
     String field = "spec.destination.repositorySettings";
     String mutability = settings.imageTagMutability();
     if (mutability != null && !List.of("MUTABLE", "IMMUTABLE").contains(mutability)) {
@@ -67,21 +68,26 @@ final class AuthValidator {
               + "\" is unknown: use MUTABLE or IMMUTABLE");
     }
     ImageSyncSpec.Encryption encryption = settings.encryption();
-    String type = encryption == null ? null : encryption.type();
-    String kmsKey = encryption == null ? null : encryption.kmsKey();
-    if (encryption != null && !List.of("AES256", "KMS").contains(String.valueOf(type))) {
-      throw invalid(field + ".encryption.type \"" + type + "\" is unknown: use AES256 or KMS");
-    }
-    if (!isBlank(kmsKey) && !"KMS".equals(type)) {
-      throw invalid(
-          field
-              + ".encryption.kmsKey is set but type is "
-              + type
-              + ": set type KMS, or remove kmsKey");
-    }
+    checkEncryption(field + ".encryption", encryption);
     checkTags(field + ".tags", settings.tags());
-    return new RepositorySettings(
-        mutability, settings.scanOnPush(), type, isBlank(kmsKey) ? null : kmsKey, settings.tags());
+
+    String type = encryption == null ? null : encryption.type();
+    String kmsKey = encryption == null || isBlank(encryption.kmsKey()) ? null : encryption.kmsKey();
+    return new RepositorySettings(mutability, settings.scanOnPush(), type, kmsKey, settings.tags());
+  }
+
+  private static void checkEncryption(String field, ImageSyncSpec.Encryption encryption) {
+    if (encryption == null) {
+      return;
+    }
+    String type = encryption.type();
+    if (!List.of("AES256", "KMS").contains(String.valueOf(type))) {
+      throw invalid(field + ".type \"" + type + "\" is unknown: use AES256 or KMS");
+    }
+    if (!isBlank(encryption.kmsKey()) && !"KMS".equals(type)) {
+      throw invalid(
+          field + ".kmsKey is set but type is " + type + ": set type KMS, or remove kmsKey");
+    }
   }
 
   private static void checkTags(String field, Map<String, String> tags) {

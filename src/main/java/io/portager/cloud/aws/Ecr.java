@@ -31,9 +31,10 @@ public final class Ecr implements AutoCloseable {
   static final String ROLE_SESSION_NAME = "portager";
 
   /**
-   * How the SDK clients reach AWS. Null endpoints let the SDK choose, which honours {@code
-   * AWS_ENDPOINT_URL_ECR} and {@code AWS_ENDPOINT_URL_STS}; {@code baseCredentials} is the
-   * operator's own identity; a token is fetched again {@code refreshBefore} it expires.
+   * The endpoints, identity and clock of the SDK clients. Null endpoints let the SDK choose, and
+   * the SDK then honours {@code AWS_ENDPOINT_URL_ECR} and {@code AWS_ENDPOINT_URL_STS}. {@code
+   * baseCredentials} is the operator's own identity. A token is fetched again {@code refreshBefore}
+   * it expires.
    */
   public record Settings(
       URI ecrEndpoint,
@@ -113,7 +114,7 @@ public final class Ecr implements AutoCloseable {
     if (key.roleArn() == null) {
       return settings.baseCredentials();
     }
-    // STS in the registry's region: regional endpoints answer in the partition the role is in.
+    // Use STS in the registry's region, because a regional endpoint serves the role's partition.
     var sts =
         StsClient.builder()
             .region(Region.of(key.region()))

@@ -31,9 +31,9 @@ public record EcrHost(
               + "([a-z]{2}(?:-[a-z]+)+-\\d+)\\.(amazonaws\\.com|amazonaws\\.com\\.cn|on\\.aws)$");
 
   /**
-   * Parses {@code registry}, a host with an optional port, or returns empty when it is not a
-   * private ECR host. A China region is accepted only under amazonaws.com.cn, and amazonaws.com.cn
-   * only with a China region.
+   * Parses {@code registry}, a host with an optional port. Returns empty when it is not a private
+   * ECR host. A China region is accepted only under amazonaws.com.cn, and amazonaws.com.cn only
+   * with a China region.
    */
   public static Optional<EcrHost> parse(String registry) {
     String host = stripPort(registry == null ? "" : registry.toLowerCase(java.util.Locale.ROOT));

@@ -49,8 +49,8 @@ final class EcrTokenSource implements RegistryTokenSource, RepositoryCreator {
     EcrHost host = parse(registryHost);
     TokenKey key =
         new TokenKey(host.account(), host.region(), options.roleArn(), options.externalId());
-    // compute holds the map's lock for this key while the token is fetched, so concurrent tags
-    // of the same account, region and role send one GetAuthorizationToken between them.
+    // compute blocks other updates of this key (and of keys in its hash bin) while the token is
+    // fetched, so concurrent tags of one account, region and role send one request between them.
     CachedToken token =
         ecr.tokens().compute(key, (k, cached) -> fresh(cached) ? cached : fetch(host));
     return token.credential();
