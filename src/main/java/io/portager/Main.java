@@ -1,5 +1,7 @@
 package io.portager;
 
+import io.portager.cloud.CloudIdentities;
+import io.portager.cloud.aws.Ecr;
 import io.portager.config.OperatorConfig;
 import io.portager.controller.LeaderElector;
 import io.portager.health.HealthServer;
@@ -88,7 +90,8 @@ public final class Main {
                 config.allowCrossNamespaceSecrets(),
                 election),
             clock,
-            metrics);
+            metrics,
+            cloudIdentities(clock));
     metrics.watchRegistries(registries);
     MetricsServer metricsServer = startMetrics(config, metricsRegistry);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -107,6 +110,15 @@ public final class Main {
         config.workers());
     operator.start();
     stopped.await();
+  }
+
+  /**
+   * Registers the cloud auth methods this build supports, one line each: a factory from the
+   * ImageSync's options to a token source. Methods left out are reported as unsupported.
+   */
+  private static CloudIdentities cloudIdentities(Clock clock) {
+    Ecr ecr = new Ecr(Ecr.Settings.defaults(clock));
+    return new CloudIdentities().register("ecr", ecr::tokenSource);
   }
 
   /** Starts the /metrics server, or returns null when metrics are off. */

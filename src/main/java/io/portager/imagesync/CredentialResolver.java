@@ -4,6 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portager.cloud.CloudCredentialException;
+import io.portager.cloud.CloudIdentities;
+import io.portager.cloud.RegistryTokenSource;
+import io.portager.cloud.RepositoryCreator;
 import io.portager.credentials.DockerConfig;
 import io.portager.kube.ApiResource;
 import io.portager.kube.KubeClient;
@@ -12,9 +16,10 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Reads registry credentials from the docker config Secrets an ImageSync names. Secrets are read on
- * every sync, so an edited Secret takes effect at the next run. Messages name the Secret and the
- * registry, never a secret value.
+ * Makes the registry credentials of an ImageSync: from the docker config Secrets it names, or from
+ * a cloud identity through the token sources registered in {@link CloudIdentities}. Secrets are
+ * read on every sync, so an edited Secret takes effect at the next run. Messages name the Secret
+ * and the registry, never a secret value.
  */
 final class CredentialResolver {
   static final String DOCKER_CONFIG_JSON = "kubernetes.io/dockerconfigjson";
@@ -22,10 +27,58 @@ final class CredentialResolver {
 
   private final KubeClient kube;
   private final boolean allowCrossNamespace;
+  private final CloudIdentities cloud;
 
   CredentialResolver(KubeClient kube, boolean allowCrossNamespace) {
+    this(kube, allowCrossNamespace, new CloudIdentities());
+  }
+
+  CredentialResolver(KubeClient kube, boolean allowCrossNamespace, CloudIdentities cloud) {
     this.kube = kube;
     this.allowCrossNamespace = allowCrossNamespace;
+    this.cloud = cloud;
+  }
+
+  /** Returns whether a cloud auth method has a registered token source. */
+  boolean supports(String method) {
+    return cloud.isRegistered(method);
+  }
+
+  /**
+   * Returns the lookup for one side of a sync. A cloud method fetches its credential here, once per
+   * sync and registry, from a token source that caches it across syncs.
+   *
+   * @throws CredentialException when a Secret cannot be used
+   * @throws CloudCredentialException when the cloud identity service rejects the request or cannot
+   *     be reached
+   */
+  Lookup lookup(AuthPlan auth, String objectNamespace, String registryHost) {
+    if (auth.method().equals(AuthPlan.ANONYMOUS)) {
+      return repository -> new Credential.Anonymous();
+    }
+    if (auth.method().equals(AuthPlan.SECRET)) {
+      return lookup(auth.field(), auth.secretRef(), objectNamespace, registryHost);
+    }
+    RegistryTokenSource source =
+        cloud
+            .tokenSource(auth.method(), auth.cloud())
+            .orElseThrow(
+                () ->
+                    new CloudCredentialException(
+                        auth.field() + ".method " + auth.method() + " is not supported", false));
+    Credential credential = source.credential(registryHost);
+    return repository -> credential;
+  }
+
+  /** Returns the repository creator of a cloud method, or empty when it has none. */
+  Optional<RepositoryCreator> repositoryCreator(AuthPlan auth) {
+    if (!auth.isCloud()) {
+      return Optional.empty();
+    }
+    return cloud
+        .tokenSource(auth.method(), auth.cloud())
+        .filter(RepositoryCreator.class::isInstance)
+        .map(RepositoryCreator.class::cast);
   }
 
   /** Credentials for the repositories of one registry, from one read of one Secret. */

@@ -1,5 +1,6 @@
 package io.portager.imagesync;
 
+import io.portager.cloud.CloudIdentities;
 import io.portager.controller.Controller;
 import io.portager.controller.Informer;
 import io.portager.controller.LeaderElector;
@@ -54,6 +55,21 @@ public final class ImageSyncOperator implements AutoCloseable {
       Settings settings,
       Clock clock,
       OperatorMetrics metrics) {
+    this(kube, events, registries, settings, clock, metrics, new CloudIdentities());
+  }
+
+  /**
+   * Creates the operator as above, with the cloud auth methods registered in {@code cloud}; an
+   * ImageSync that names another cloud method is reported as unsupported.
+   */
+  public ImageSyncOperator(
+      KubeClient kube,
+      EventRecorder events,
+      Registries registries,
+      Settings settings,
+      Clock clock,
+      OperatorMetrics metrics,
+      CloudIdentities cloud) {
     // Every worker may copy tagConcurrency tags at once, so a stalled ImageSync holds only the
     // threads of its own worker.
     this.tagPool =
@@ -62,7 +78,7 @@ public final class ImageSyncOperator implements AutoCloseable {
     WorkQueue queue = new WorkQueue(clock, Duration.ofSeconds(1), Duration.ofMinutes(5));
     this.informer = new Informer(kube, ImageSyncs.RESOURCE, settings.namespace(), queue::add);
     CredentialResolver credentials =
-        new CredentialResolver(kube, settings.allowCrossNamespaceSecrets());
+        new CredentialResolver(kube, settings.allowCrossNamespaceSecrets(), cloud);
     SyncRunner runner =
         new SyncRunner(registries, new ImageCopier(), tagPool, settings.tagConcurrency());
     ImageSyncReconciler reconciler =

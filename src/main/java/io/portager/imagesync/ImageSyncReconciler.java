@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portager.cloud.CloudCredentialException;
+import io.portager.cloud.RepositoryCreator;
 import io.portager.controller.Informer;
 import io.portager.controller.Reconciler;
 import io.portager.imagesync.ImageSyncStatus.Condition;
@@ -13,7 +15,6 @@ import io.portager.kube.KubeClient;
 import io.portager.log.Log;
 import io.portager.metrics.OperatorMetrics;
 import io.portager.metrics.SyncRun;
-import io.portager.registry.Credential;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +51,7 @@ public final class ImageSyncReconciler implements Reconciler {
   private final SyncRunner runner;
   private final TagResolver resolver;
   private final SyncEvents syncEvents;
+  private final DestinationRepositories repositories;
   private final Clock clock;
   private final OperatorMetrics metrics;
   private final ObjectMapper mapper = new ObjectMapper();
@@ -105,6 +107,7 @@ public final class ImageSyncReconciler implements Reconciler {
     this.runner = runner;
     this.resolver = resolver;
     this.syncEvents = new SyncEvents(events);
+    this.repositories = new DestinationRepositories(events);
     this.clock = clock;
   }
 
@@ -133,13 +136,13 @@ public final class ImageSyncReconciler implements Reconciler {
     SyncPlan plan;
     try {
       spec = readSpec(object);
-      plan = SpecValidator.validate(spec);
+      plan = SpecValidator.validate(spec, credentials::supports);
     } catch (InvalidSpecException e) {
       reportInvalid(key, object, status, generation, e);
       return Optional.empty();
     }
     Instant now = clock.instant();
-    Trigger trigger = trigger(key, stale ? null : object, status, generation, now);
+    Trigger trigger = trigger(key, stale ? null : object, status, generation, now, known != null);
     if (trigger == Trigger.NONE) {
       return Optional.of(untilNextRun(key, Instant.parse(status.nextSyncTime()), now));
     }
@@ -147,9 +150,17 @@ public final class ImageSyncReconciler implements Reconciler {
     return Optional.of(sync(key, object, spec, plan, trigger, status, generation));
   }
 
-  /** Decides why to sync now, if at all; a null {@code object} means its annotations are stale. */
+  /**
+   * Decides why to sync now, if at all; a null {@code object} means its annotations are stale, and
+   * {@code ranHere} tells whether this process has synced the object before.
+   */
   private Trigger trigger(
-      String key, ObjectNode object, ImageSyncStatus status, long generation, Instant now) {
+      String key,
+      ObjectNode object,
+      ImageSyncStatus status,
+      long generation,
+      Instant now,
+      boolean ranHere) {
     if (status == null || status.observedGeneration() == null) {
       return Trigger.SPEC_CHANGED;
     }
@@ -163,8 +174,10 @@ public final class ImageSyncReconciler implements Reconciler {
       return Trigger.SCHEDULE;
     }
     RetryState retry = retries.get(key);
-    if (retry == null && status.failedImages() != null && status.failedImages() > 0) {
-      // The operator restarted since the last failed run: retry the failed tags now.
+    if (!ranHere && retry == null && status.failedImages() != null && status.failedImages() > 0) {
+      // The operator restarted since the last failed run: retry the failed tags now. A failure
+      // of this process that no retry can fix (an IAM permission denied, a missing platform)
+      // has no retry state either, and waits for the schedule or a spec change instead.
       return Trigger.RETRY;
     }
     if (retry != null && !retry.retryAt().isAfter(now)) {
@@ -205,25 +218,36 @@ public final class ImageSyncReconciler implements Reconciler {
     List<TagOutcome> outcomes;
     try {
       CredentialResolver.Lookup source =
-          credentials.lookup(
-              "spec.source.authSecretRef",
-              spec.source().authSecretRef(),
-              namespace,
-              plan.source().host());
-      CredentialResolver.Lookup destination = destinationCredentials(spec, namespace, plan);
+          credentials.lookup(plan.sourceAuth(), namespace, plan.source().host());
+      CredentialResolver.Lookup destination =
+          credentials.lookup(plan.destinationAuth(), namespace, plan.destination().host());
       TagResolver.Resolution resolution = resolver.resolve(plan, source);
       allJobs = resolution.jobs();
       syncEvents.recordResolution(object, resolution, previous);
-      List<SyncPlan.TagJob> jobs = runnable(resolution, trigger, previous);
+      List<SyncPlan.TagJob> jobs = new ArrayList<>(runnable(resolution, trigger, previous));
       outcomes = new ArrayList<>(resolution.failures());
+      outcomes.addAll(ensureRepositories(object, plan, jobs));
       outcomes.addAll(runner.run(key, plan, jobs, source, destination));
     } catch (CredentialException e) {
-      List<SyncPlan.TagJob> failedJobs = new ArrayList<>(plan.jobs());
-      plan.queries().forEach(query -> failedJobs.add(query.job(query.constraint().toString())));
-      allJobs = failedJobs;
+      allJobs = everyJob(plan);
       outcomes = allJobs.stream().map(job -> TagOutcome.failed(job, e.getMessage(), true)).toList();
       events.record(object, EventRecorder.Type.Warning, "AuthFailed", e.getMessage());
       LOG.warn("credentials_failed", "imagesync", key, "error", e.getMessage());
+    } catch (CloudCredentialException e) {
+      allJobs = everyJob(plan);
+      outcomes =
+          allJobs.stream()
+              .map(job -> TagOutcome.authFailed(job, e.getMessage(), e.retryable()))
+              .toList();
+      events.record(object, EventRecorder.Type.Warning, "AuthFailed", e.getMessage());
+      LOG.warn(
+          "cloud_credentials_failed",
+          "imagesync",
+          key,
+          "retryable",
+          e.retryable(),
+          "error",
+          e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("sync of " + key + " interrupted", e);
@@ -320,14 +344,31 @@ public final class ImageSyncReconciler implements Reconciler {
     return failed.isEmpty() ? candidates : failed;
   }
 
-  private CredentialResolver.Lookup destinationCredentials(
-      ImageSyncSpec spec, String namespace, SyncPlan plan) {
-    ImageSyncSpec.Auth auth = spec.destination().auth();
-    if ("anonymous".equals(auth.method())) {
-      return repository -> new Credential.Anonymous();
+  /** Returns the explicit jobs and one job per semver query, for failing a run as a whole. */
+  private static List<SyncPlan.TagJob> everyJob(SyncPlan plan) {
+    List<SyncPlan.TagJob> jobs = new ArrayList<>(plan.jobs());
+    plan.queries().forEach(query -> jobs.add(query.job(query.constraint().toString())));
+    return jobs;
+  }
+
+  /**
+   * Creates missing destination repositories when spec.createDestinationRepos is on and the
+   * destination's auth method can, and removes from {@code jobs} the jobs whose repository failed.
+   * Registries without a repository creator create repositories on the first push, so nothing is
+   * done for them.
+   */
+  private List<TagOutcome> ensureRepositories(
+      ObjectNode object, SyncPlan plan, List<SyncPlan.TagJob> jobs) {
+    if (plan.repositorySettings() == null) {
+      return List.of();
     }
-    return credentials.lookup(
-        "spec.destination.auth.secretRef", auth.secretRef(), namespace, plan.destination().host());
+    Optional<RepositoryCreator> creator = credentials.repositoryCreator(plan.destinationAuth());
+    if (creator.isEmpty()) {
+      return List.of();
+    }
+    List<TagOutcome> failures = repositories.ensure(object, plan, creator.get(), jobs);
+    failures.forEach(failure -> jobs.remove(failure.job()));
+    return failures;
   }
 
   private RetryState updateRetry(String key, long failed, Instant now, Instant next) {

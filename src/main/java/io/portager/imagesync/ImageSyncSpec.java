@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The spec of an ImageSync as written by users, field-compatible with the Go Portager's {@code
@@ -25,9 +26,17 @@ public record ImageSyncSpec(
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record SecretRef(String name, String namespace) {}
 
+  /**
+   * The source registry. {@code authSecretRef} is the older form of {@code auth} with method
+   * secret; a spec may set either, or both when they name the same Secret.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Source(
-      String registry, SecretRef authSecretRef, Boolean plainHTTP, Boolean insecureSkipTLSVerify) {}
+      String registry,
+      SecretRef authSecretRef,
+      Auth auth,
+      Boolean plainHTTP,
+      Boolean insecureSkipTLSVerify) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Destination(
@@ -35,11 +44,27 @@ public record ImageSyncSpec(
       Auth auth,
       String repositoryPrefix,
       Boolean plainHTTP,
-      Boolean insecureSkipTLSVerify) {}
+      Boolean insecureSkipTLSVerify,
+      RepositorySettings repositorySettings) {}
 
-  /** Destination authentication: {@code secret}, {@code ecr}, {@code gar} or {@code anonymous}. */
+  /**
+   * Registry authentication: {@code secret}, {@code anonymous}, or a cloud identity ({@code ecr},
+   * {@code gar}, {@code acr}). {@code roleArn} and {@code externalId} apply to {@code ecr} only.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Auth(String method, SecretRef secretRef) {}
+  public record Auth(String method, SecretRef secretRef, String roleArn, String externalId) {}
+
+  /** Settings for repositories that createDestinationRepos creates; ECR only. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record RepositorySettings(
+      String imageTagMutability,
+      Boolean scanOnPush,
+      Encryption encryption,
+      Map<String, String> tags) {}
+
+  /** Encryption at rest of a created repository: {@code AES256} or {@code KMS}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Encryption(String type, String kmsKey) {}
 
   /** One source repository with explicit tags or a semver constraint. */
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -1,5 +1,6 @@
 package io.portager.imagesync;
 
+import io.portager.cloud.RepositorySettings;
 import io.portager.oci.Platform;
 import io.portager.oci.Reference;
 import io.portager.registry.RegistryEndpoint;
@@ -12,12 +13,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
  * Turns an ImageSync spec into a {@link SyncPlan}, or throws {@link InvalidSpecException} with a
  * message that names the field, the value and the fix. Checks what the CRD schema cannot: schedule
- * syntax, registry form, repository and tag grammar, and auth method combinations.
+ * syntax, registry form, repository and tag grammar, and, through {@link AuthValidator}, auth
+ * method combinations.
  */
 final class SpecValidator {
   /** The CRD default of spec.images[].maxTags, for objects stored without it. */
@@ -25,7 +28,16 @@ final class SpecValidator {
 
   private SpecValidator() {}
 
+  /** Validates {@code spec} for an operator that supports no cloud auth method. */
   static SyncPlan validate(ImageSyncSpec spec) {
+    return validate(spec, method -> false);
+  }
+
+  /**
+   * Validates {@code spec}; {@code registeredCloudMethod} tells which cloud auth methods ({@code
+   * ecr}, {@code gar}, {@code acr}) this operator supports.
+   */
+  static SyncPlan validate(ImageSyncSpec spec, Predicate<String> registeredCloudMethod) {
     if (spec == null || spec.source() == null || spec.destination() == null) {
       throw new InvalidSpecException(
           "InvalidSpec", "invalid spec: spec.source and spec.destination are required");
@@ -35,7 +47,9 @@ final class SpecValidator {
         RegistryLocation.parse("spec.source.registry", spec.source().registry());
     RegistryLocation destination =
         RegistryLocation.parse("spec.destination.registry", spec.destination().registry());
-    checkAuth(spec);
+    AuthPlan sourceAuth = AuthValidator.source(spec.source(), registeredCloudMethod);
+    AuthPlan destinationAuth = AuthValidator.destination(spec.destination(), registeredCloudMethod);
+    RepositorySettings repositorySettings = AuthValidator.repositorySettings(spec);
     checkValidation(spec);
     List<SyncPlan.TagJob> jobs = new ArrayList<>();
     List<SyncPlan.TagQuery> queries = new ArrayList<>();
@@ -50,7 +64,10 @@ final class SpecValidator {
             spec.destination().plainHTTP(),
             spec.destination().insecureSkipTLSVerify()),
         jobs,
-        queries);
+        queries,
+        sourceAuth,
+        destinationAuth,
+        repositorySettings);
   }
 
   static Schedule parseSchedule(String text) {
@@ -72,47 +89,6 @@ final class SpecValidator {
         location.apiHost(),
         Boolean.TRUE.equals(plainHttp),
         Boolean.TRUE.equals(insecureSkipTlsVerify));
-  }
-
-  private static void checkAuth(ImageSyncSpec spec) {
-    ImageSyncSpec.Auth auth = spec.destination().auth();
-    String method = auth == null ? null : auth.method();
-    if (method == null || method.isBlank()) {
-      throw new InvalidSpecException(
-          "InvalidSpec",
-          "spec.destination.auth.method is missing: use secret, anonymous, ecr or gar");
-    }
-    switch (method) {
-      case "secret" -> {
-        if (auth.secretRef() == null || isBlank(auth.secretRef().name())) {
-          throw new InvalidSpecException(
-              "InvalidSpec",
-              "spec.destination.auth.secretRef.name is required when auth.method is secret: "
-                  + "name a kubernetes.io/dockerconfigjson Secret with push credentials");
-        }
-      }
-      case "anonymous" -> {}
-      case "ecr", "gar" ->
-          // TODO: ECR and GAR credentials are not implemented yet, so only secret and anonymous
-          // work.
-          throw new InvalidSpecException(
-              "UnsupportedAuthMethod",
-              "spec.destination.auth.method "
-                  + method
-                  + " is not supported by this version of Portager: use method secret with a "
-                  + "dockerconfigjson Secret, or anonymous");
-      default ->
-          throw new InvalidSpecException(
-              "InvalidSpec",
-              "spec.destination.auth.method \""
-                  + method
-                  + "\" is unknown: use secret, anonymous, ecr or gar");
-    }
-    ImageSyncSpec.SecretRef sourceSecret = spec.source().authSecretRef();
-    if (sourceSecret != null && isBlank(sourceSecret.name())) {
-      throw new InvalidSpecException(
-          "InvalidSpec", "spec.source.authSecretRef.name is empty: name a Secret or remove it");
-    }
   }
 
   private static void checkValidation(ImageSyncSpec spec) {

@@ -1,5 +1,6 @@
 package io.portager.imagesync;
 
+import io.portager.cloud.RepositorySettings;
 import io.portager.registry.RegistryEndpoint;
 import io.portager.schedule.Schedule;
 import io.portager.sync.CopyOptions;
@@ -9,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * A validated spec: the schedule, both endpoints, one job per explicit image and tag in spec order,
- * and one query per image whose tags a semver constraint selects at sync time.
+ * one query per image whose tags a semver constraint selects at sync time, the auth of both sides,
+ * and the settings of destination repositories to create (null when createDestinationRepos is off).
  */
 record SyncPlan(
     Schedule schedule,
@@ -18,7 +20,10 @@ record SyncPlan(
     RegistryLocation destination,
     RegistryEndpoint destinationEndpoint,
     List<TagJob> jobs,
-    List<TagQuery> queries) {
+    List<TagQuery> queries,
+    AuthPlan sourceAuth,
+    AuthPlan destinationAuth,
+    RepositorySettings repositorySettings) {
 
   SyncPlan {
     jobs = List.copyOf(jobs);

@@ -16,6 +16,11 @@ record TagOutcome(
     return new TagOutcome(job, null, error, authFailure, true);
   }
 
+  /** Returns a failure to get credentials, retried when {@code retryable} says a retry may help. */
+  static TagOutcome authFailed(SyncPlan.TagJob job, String error, boolean retryable) {
+    return new TagOutcome(job, null, error, true, retryable);
+  }
+
   /** Returns a failure that only a change to the spec or the source image can fix. */
   static TagOutcome failedForGood(SyncPlan.TagJob job, String error) {
     return new TagOutcome(job, null, error, false, false);

@@ -3,6 +3,9 @@ package io.portager.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portager.cloud.CloudIdentities;
+import io.portager.cloud.aws.Ecr;
+import io.portager.cloud.aws.FakeAws;
 import io.portager.imagesync.ImageSyncOperator;
 import io.portager.kube.HttpKubeClient;
 import io.portager.kube.KubeConfig;
@@ -35,12 +38,15 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The real components of the end-to-end suite, started once per test JVM: etcd and kube-apiserver
  * with the ImageSync CRD, a distribution 2.8 registry behind Bearer token auth, a distribution v3
- * registry behind basic auth, and the operator running in this JVM against them. Everything listens
- * on 127.0.0.1 and stops when the JVM exits.
+ * registry behind basic auth, fake STS and ECR APIs, and the operator running in this JVM against
+ * them with auth method ecr registered. Everything listens on 127.0.0.1 and stops when the JVM
+ * exits.
  */
 final class E2eEnvironment {
   static final String TOKEN_USER = "token-user";
@@ -60,9 +66,28 @@ final class E2eEnvironment {
   final Path operatorLog;
   final PrometheusRegistry metricsRegistry = new PrometheusRegistry();
   MetricsServer metricsServer;
+
+  /** STS and ECR on loopback; the operator's {@code ecr} method talks to nothing else. */
+  final FakeAws aws;
+
+  private final Ecr ecr;
   private final ImageSyncOperator operator;
 
   private E2eEnvironment() {
+    try {
+      aws = new FakeAws();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ecr =
+        new Ecr(
+            new Ecr.Settings(
+                aws.endpoint(),
+                aws.endpoint(),
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create("AKIDE2E", "e2e-secret-key")),
+                Clock.systemUTC(),
+                Duration.ofMinutes(15)));
     run = RunDirectory.create("e2e");
     tokenCredentials = RegistryCredentials.of(TOKEN_USER, "tk-" + UUID.randomUUID());
     basicCredentials = RegistryCredentials.of(BASIC_USER, "bs-" + UUID.randomUUID());
@@ -128,7 +153,8 @@ final class E2eEnvironment {
             registries,
             new ImageSyncOperator.Settings(null, 2, 4, false, null),
             Clock.systemUTC(),
-            metrics);
+            metrics,
+            new CloudIdentities().register("ecr", ecr::tokenSource));
     metrics.watchRegistries(registries);
     metricsServer =
         MetricsServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), metricsRegistry);
@@ -143,6 +169,8 @@ final class E2eEnvironment {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    ecr.close();
+    aws.close();
     for (AutoCloseable component :
         new AutoCloseable[] {basicRegistry, tokenRegistry, tokenServer, controlPlane}) {
       try {

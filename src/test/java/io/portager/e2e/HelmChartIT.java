@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.portager.testenv.Command;
 import io.portager.testenv.CommandResult;
 import io.portager.testenv.ControlPlane;
@@ -13,7 +14,9 @@ import io.portager.testenv.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class HelmChartIT {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Path CHART = Path.of("chart/portager").toAbsolutePath();
   private static RunDirectory run;
   private static ControlPlane controlPlane;
@@ -103,6 +107,68 @@ class HelmChartIT {
             "customresourcedefinition")) {
       assertTrue(apply.stdout().contains(kind), kind + " missing from: " + apply.stdout());
     }
+  }
+
+  @Test
+  void cloudIdentityValuesRender() throws Exception {
+    controlPlane.kubectl("create", "namespace", "identity-check");
+    Path values = run.directory("helm").resolve("identity-values.yaml");
+    Files.writeString(
+        values,
+        "serviceAccount:\n"
+            + "  annotations:\n"
+            + "    eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/portager\n"
+            + "    iam.gke.io/gcp-service-account: portager@p.iam.gserviceaccount.com\n"
+            + "  labels:\n"
+            + "    azure.workload.identity/use: \"true\"\n"
+            + "podLabels:\n"
+            + "  azure.workload.identity/use: \"true\"\n"
+            + "aws: {region: eu-west-1}\n"
+            + "extraEnv:\n"
+            + "  - {name: AWS_MAX_ATTEMPTS, value: \"5\"}\n"
+            + "networkPolicy: {enabled: true, allowEksPodIdentityAgent: true}\n");
+    CommandResult template =
+        helm(
+            "template",
+            "portager",
+            CHART.toString(),
+            "--namespace",
+            "identity-check",
+            "-f",
+            values.toString());
+    assertEquals(0, template.exitCode(), template.stderr());
+    Map<String, JsonNode> objects = new HashMap<>();
+    for (JsonNode object :
+        YAML.readValues(YAML.createParser(template.stdout()), JsonNode.class).readAll()) {
+      if (object != null && object.has("kind")) {
+        objects.put(object.path("kind").asText(), object);
+      }
+    }
+    Path rendered = run.directory("helm").resolve("identity-rendered.yaml");
+    Files.writeString(rendered, template.stdout());
+
+    CommandResult apply =
+        controlPlane.kubectlResult(
+            "apply", "--server-side", "--dry-run=server", "-f", rendered.toString());
+
+    assertEquals(0, apply.exitCode(), apply.stderr());
+    JsonNode account = objects.get("ServiceAccount").path("metadata");
+    assertEquals(
+        "arn:aws:iam::123456789012:role/portager",
+        account.path("annotations").path("eks.amazonaws.com/role-arn").asText());
+    assertEquals(
+        "portager@p.iam.gserviceaccount.com",
+        account.path("annotations").path("iam.gke.io/gcp-service-account").asText());
+    assertEquals("true", account.path("labels").path("azure.workload.identity/use").asText());
+    assertEquals("portager", account.path("labels").path("app.kubernetes.io/name").asText());
+    JsonNode pod = objects.get("Deployment").path("spec").path("template");
+    assertEquals(
+        "true", pod.path("metadata").path("labels").path("azure.workload.identity/use").asText());
+    String env = pod.path("spec").path("containers").get(0).path("env").toString();
+    assertTrue(env.contains("{\"name\":\"AWS_REGION\",\"value\":\"eu-west-1\"}"), env);
+    assertTrue(env.contains("{\"name\":\"AWS_MAX_ATTEMPTS\",\"value\":\"5\"}"), env);
+    String egress = objects.get("NetworkPolicy").path("spec").path("egress").toString();
+    assertTrue(egress.contains("169.254.170.23/32"), egress);
   }
 
   @Test
