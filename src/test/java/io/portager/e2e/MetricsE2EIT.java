@@ -120,15 +120,19 @@ class MetricsE2EIT {
             !s.path("status").path("lastSyncTime").asText().equals(firstSync)
                 && readyIs(s, "True"));
 
+    // The status is written before the run's metrics are recorded, so a scrape right after
+    // the status change may still show the first run only.
+    Map<String, String> succeeded = Map.of("name", "counted", "namespace", ns, "status", "success");
     Map<String, Metrics.MetricFamily> families = scrape(env.metricsServer.port());
+    Instant scrapeDeadline = Instant.now().plusSeconds(10);
+    while (value(families, "portage_sync_total", succeeded) < 2
+        && Instant.now().isBefore(scrapeDeadline)) {
+      Thread.sleep(200);
+      families = scrape(env.metricsServer.port());
+    }
 
     Map<String, String> object = Map.of("name", "counted", "namespace", ns);
-    assertEquals(
-        2,
-        value(
-            families,
-            "portage_sync_total",
-            Map.of("name", "counted", "namespace", ns, "status", "success")));
+    assertEquals(2, value(families, "portage_sync_total", succeeded));
     assertEquals(2, value(families, "portage_sync_duration_seconds", object));
     assertEquals(2, value(families, "portage_images_copied_total", object));
     assertEquals(2, value(families, "portage_images_skipped_total", object));
