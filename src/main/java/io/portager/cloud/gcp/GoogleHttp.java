@@ -3,6 +3,7 @@ package io.portager.cloud.gcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portager.cloud.CloudCredentialException;
+import io.portager.cloud.ExpiringToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -108,14 +109,14 @@ final class GoogleHttp {
    * Reads an OAuth2 token response: {@code access_token} and {@code expires_in} in seconds (one
    * hour when missing, the lifetime Google documents for its access tokens).
    */
-  static AccessToken accessToken(JsonNode root, Instant now, String where) {
+  static ExpiringToken accessToken(JsonNode root, Instant now, String where) {
     String token = requiredText(root, "access_token", where);
     JsonNode expiresIn = root.get("expires_in");
     long seconds = 3600;
     if (expiresIn != null && expiresIn.canConvertToLong() && expiresIn.asLong() > 0) {
       seconds = expiresIn.asLong();
     }
-    return new AccessToken(token, now.plusSeconds(seconds));
+    return new ExpiringToken(token, now.plusSeconds(seconds));
   }
 
   private byte[] send(String action, String method, URI uri, HttpRequest request, String hint) {
