@@ -272,6 +272,10 @@ public final class AcrTokenSource implements RegistryTokenSource {
 
   private static String suffixScope(String registryHost) {
     String host = registryHost.toLowerCase(Locale.ROOT);
+    int colon = host.lastIndexOf(':');
+    if (colon >= 0) {
+      host = host.substring(0, colon);
+    }
     for (Map.Entry<String, String> entry : SCOPE_BY_SUFFIX.entrySet()) {
       String suffix = entry.getKey();
       if (host.endsWith(suffix) && host.length() > suffix.length()) {
