@@ -59,19 +59,19 @@ class CloudMethodsTest {
       RegistryTokenSource second =
           identities.tokenSource("gar", CloudAuthOptions.NONE).orElseThrow();
       int beforeFirstCredential = google.endpoint().requests(METADATA_TOKEN_PATH).size();
-      Credential one = first.credential("europe-docker.pkg.dev");
-      Credential two = second.credential("gcr.io");
+      Credential fromFirst = first.credential("europe-docker.pkg.dev");
+      Credential fromSecond = second.credential("gcr.io");
 
       assertSame(first, second);
       assertEquals(0, beforeFirstCredential);
-      assertEquals(one, two);
+      assertEquals(fromFirst, fromSecond);
       assertEquals(1, google.endpoint().requests(METADATA_TOKEN_PATH).size());
       assertTrue(http.refused().isEmpty(), http.refused().toString());
     }
   }
 
   @Test
-  void acrWithoutVariablesFailsOnEachSyncNotAtStartup() {
+  void acrMissingVariablesFailEachRequest() {
     try (Ecr ecr = ecr()) {
       CloudIdentities identities =
           CloudMethods.identities(

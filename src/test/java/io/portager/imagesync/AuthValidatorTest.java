@@ -98,12 +98,8 @@ class AuthValidatorTest {
         "acr|portager.azurecr.us",
       })
   void googleAndAzureMethodsAcceptTheirHosts(String method, String registry) throws Exception {
-    String json =
-        TEMPLATE
-            .replace("SOURCE", "{registry:'docker.io'}")
-            .replace("DESTINATION", "{registry:'" + registry + "',auth:{method:'" + method + "'}}");
 
-    SyncPlan plan = SpecValidator.validate(MAPPER.readValue(json, ImageSyncSpec.class), m -> true);
+    SyncPlan plan = SpecValidator.validate(cloudDestination(method, registry), m -> true);
 
     assertEquals(method, plan.destinationAuth().method());
   }
@@ -121,18 +117,21 @@ class AuthValidatorTest {
         "acr|europe-docker.pkg.dev|auth.method acr serves",
       })
   void googleAndAzureMethodsRejectOtherHosts(String method, String registry, String fragment) {
-    String json =
-        TEMPLATE
-            .replace("SOURCE", "{registry:'docker.io'}")
-            .replace("DESTINATION", "{registry:'" + registry + "',auth:{method:'" + method + "'}}");
 
     InvalidSpecException e =
         assertThrows(
             InvalidSpecException.class,
-            () -> SpecValidator.validate(MAPPER.readValue(json, ImageSyncSpec.class), m -> true));
+            () -> SpecValidator.validate(cloudDestination(method, registry), m -> true));
 
     assertEquals("InvalidSpec", e.reason());
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+
+  private static ImageSyncSpec cloudDestination(String method, String registry) throws Exception {
+    String destination = "{registry:'" + registry + "',auth:{method:'" + method + "'}}";
+    String json =
+        TEMPLATE.replace("SOURCE", "{registry:'docker.io'}").replace("DESTINATION", destination);
+    return MAPPER.readValue(json, ImageSyncSpec.class);
   }
 
   @Test
