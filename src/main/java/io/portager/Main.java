@@ -117,6 +117,9 @@ public final class Main {
   /** Registers ecr, gar and acr with the process environment and a shared HTTP client. */
   private static CloudIdentities cloudIdentities(Clock clock) {
     Ecr ecr = new Ecr(Ecr.Settings.defaults(clock));
+    // NOTE: this client uses no proxy, so the Google and Azure token requests ignore HTTPS_PROXY,
+    // which the registry client honours. A cluster that needs a proxy to reach Google or Entra ID
+    // cannot use gar or acr yet.
     HttpClient http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
