@@ -16,8 +16,10 @@ import io.portager.registry.ClientLimits;
 import io.portager.registry.Registries;
 import io.portager.registry.RegistrySettings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -112,13 +114,18 @@ public final class Main {
     stopped.await();
   }
 
-  /**
-   * Registers the cloud auth methods this build supports, one line each: a factory from the
-   * ImageSync's options to a token source. Methods left out are reported as unsupported.
-   */
+  /** Registers ecr, gar and acr with the process environment and a shared HTTP client. */
   private static CloudIdentities cloudIdentities(Clock clock) {
     Ecr ecr = new Ecr(Ecr.Settings.defaults(clock));
-    return new CloudIdentities().register("ecr", ecr::tokenSource);
+    // NOTE: this client uses no proxy, so the Google and Azure token requests ignore HTTPS_PROXY,
+    // which the registry client honours. A cluster that needs a proxy to reach Google or Entra ID
+    // cannot use gar or acr yet.
+    HttpClient http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    return CloudMethods.identities(ecr, System.getenv(), http, clock, null);
   }
 
   /** Starts the /metrics server, or returns null when metrics are off. */

@@ -12,6 +12,8 @@ record AuthPlan(
   static final String SECRET = "secret";
   static final String ANONYMOUS = "anonymous";
   static final String ECR = "ecr";
+  static final String GAR = "gar";
+  static final String ACR = "acr";
 
   static AuthPlan anonymous(String field) {
     return new AuthPlan(field, ANONYMOUS, null, CloudAuthOptions.NONE);

@@ -3,6 +3,8 @@ package io.portager.imagesync;
 import io.portager.cloud.CloudAuthOptions;
 import io.portager.cloud.RepositorySettings;
 import io.portager.cloud.aws.EcrHost;
+import io.portager.cloud.azure.AcrTokenSource;
+import io.portager.cloud.gcp.GoogleTokenSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +25,12 @@ final class AuthValidator {
       Pattern.compile("^arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$");
 
   private static final int MAX_TAGS = 50;
+
+  private static final String GAR_FORM =
+      "LOCATION-docker.pkg.dev (Artifact Registry) or gcr.io and its regional hosts"
+          + " (Container Registry)";
+  private static final String ACR_FORM =
+      "an ACR login server such as NAME.azurecr.io (or .azurecr.cn, .azurecr.us)";
 
   private AuthValidator() {}
 
@@ -166,6 +174,12 @@ final class AuthValidator {
     if (method.equals(AuthPlan.ECR)) {
       checkEcrHost(side, registry, auth);
     }
+    if (method.equals(AuthPlan.GAR)) {
+      checkHost(side, registry, method, GoogleTokenSource::isGoogleRegistry, GAR_FORM);
+    }
+    if (method.equals(AuthPlan.ACR)) {
+      checkHost(side, registry, method, AcrTokenSource::isAcrRegistry, ACR_FORM);
+    }
     return new AuthPlan(
         field,
         method,
@@ -193,9 +207,31 @@ final class AuthValidator {
     }
   }
 
+  /**
+   * Rejects a registry whose host the method's token source does not serve, as for ecr: the
+   * operator would otherwise send a cloud access token to a registry that cannot accept it.
+   */
+  private static void checkHost(
+      String side, String registry, String method, Predicate<String> accepts, String form) {
+    if (!accepts.test(registryHost(registry))) {
+      throw invalid(
+          side
+              + ".registry \""
+              + registry
+              + "\" is not a registry that auth.method "
+              + method
+              + " serves: use "
+              + form
+              + ", or method secret");
+    }
+  }
+
+  private static String registryHost(String registry) {
+    return registry == null ? "" : registry.split("/", 2)[0];
+  }
+
   private static void checkEcrHost(String side, String registry, ImageSyncSpec.Auth auth) {
-    String host = registry == null ? "" : registry.split("/", 2)[0];
-    Optional<EcrHost> ecr = EcrHost.parse(host);
+    Optional<EcrHost> ecr = EcrHost.parse(registryHost(registry));
     if (ecr.isEmpty()) {
       throw invalid(
           side

@@ -3,9 +3,12 @@ package io.portager.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.portager.cloud.CloudIdentities;
+import io.portager.CloudMethods;
+import io.portager.cloud.LoopbackHttpClient;
 import io.portager.cloud.aws.Ecr;
 import io.portager.cloud.aws.FakeAws;
+import io.portager.cloud.azure.FakeAzure;
+import io.portager.cloud.gcp.FakeGoogle;
 import io.portager.imagesync.ImageSyncOperator;
 import io.portager.kube.HttpKubeClient;
 import io.portager.kube.KubeConfig;
@@ -70,6 +73,12 @@ final class E2eEnvironment {
   /** STS and ECR on loopback; the operator's {@code ecr} method talks to nothing else. */
   final FakeAws aws;
 
+  /** The metadata server of the operator's {@code gar} method. */
+  final FakeGoogle google;
+
+  /** Entra ID and the ACR token exchange of the operator's {@code acr} method. */
+  final FakeAzure azure;
+
   private final Ecr ecr;
   private final ImageSyncOperator operator;
 
@@ -88,6 +97,8 @@ final class E2eEnvironment {
                     AwsBasicCredentials.create("AKIDE2E", "e2e-secret-key")),
                 Clock.systemUTC(),
                 Duration.ofMinutes(15)));
+    google = new FakeGoogle(Clock.systemUTC());
+    azure = new FakeAzure(Clock.systemUTC());
     run = RunDirectory.create("e2e");
     tokenCredentials = RegistryCredentials.of(TOKEN_USER, "tk-" + UUID.randomUUID());
     basicCredentials = RegistryCredentials.of(BASIC_USER, "bs-" + UUID.randomUUID());
@@ -154,12 +165,41 @@ final class E2eEnvironment {
             new ImageSyncOperator.Settings(null, 2, 4, false, null),
             Clock.systemUTC(),
             metrics,
-            new CloudIdentities().register("ecr", ecr::tokenSource));
+            CloudMethods.identities(
+                ecr,
+                cloudEnvironment(),
+                LoopbackHttpClient.create(),
+                Clock.systemUTC(),
+                azure::exchangeUri));
     metrics.watchRegistries(registries);
     metricsServer =
         MetricsServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), metricsRegistry);
     started.start();
     return started;
+  }
+
+  /**
+   * Returns the environment of the operator's Google and Azure identities: the loopback fakes only,
+   * never the test JVM's own variables, so no request can reach a real metadata server or Entra ID.
+   */
+  private Map<String, String> cloudEnvironment() {
+    Path tokenFile = run.directory("azure-identity").resolve("azure-identity-token");
+    try {
+      Files.writeString(tokenFile, "federated-token-1");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Map.of(
+        "GCE_METADATA_HOST",
+        google.host(),
+        "AZURE_FEDERATED_TOKEN_FILE",
+        tokenFile.toString(),
+        "AZURE_CLIENT_ID",
+        FakeAzure.CLIENT_ID,
+        "AZURE_TENANT_ID",
+        FakeAzure.TENANT,
+        "AZURE_AUTHORITY_HOST",
+        azure.authorityHost());
   }
 
   private void close() {
@@ -171,6 +211,8 @@ final class E2eEnvironment {
     }
     ecr.close();
     aws.close();
+    google.close();
+    azure.close();
     for (AutoCloseable component :
         new AutoCloseable[] {basicRegistry, tokenRegistry, tokenServer, controlPlane}) {
       try {

@@ -274,27 +274,4 @@ class EcrE2EIT {
     assertNotEquals(0, result.exitCode(), result.stdout());
     return result.stderr();
   }
-
-  @Test
-  void unregisteredCloudMethodIsUnsupported() throws Exception {
-    String ns = "gar-unsupported";
-    env.createNamespace(ns);
-
-    env.controlPlane.kubectlApply(
-        "apiVersion: portager.portager.io/v1alpha1\n"
-            + "kind: ImageSync\n"
-            + "metadata: {name: gar, namespace: "
-            + ns
-            + "}\n"
-            + "spec:\n"
-            + "  schedule: \"@every 1h\"\n"
-            + "  source: {registry: \"docker.io\"}\n"
-            + "  destination: {registry: \"europe-docker.pkg.dev/p/r\", auth: {method: gar}}\n"
-            + "  images:\n"
-            + "    - {name: library/alpine, tags: [\"3.21\"]}\n");
-    JsonNode invalid =
-        env.awaitImageSync(ns, "gar", TIMEOUT, "Ready=False", s -> readyIs(s, "False"));
-
-    assertEquals("UnsupportedAuthMethod", condition(invalid, "Ready").path("reason").asText());
-  }
 }

@@ -84,6 +84,56 @@ class AuthValidatorTest {
     assertEquals(new CloudAuthOptions(ROLE, "ext-1"), plan.destinationAuth().cloud());
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "gar|europe-docker.pkg.dev/project/repo",
+        "gar|us-docker.pkg.dev:443",
+        "gar|gcr.io/project",
+        "gar|eu.gcr.io",
+        "acr|portager.azurecr.io",
+        "acr|portager.azurecr.io:5000/team",
+        "acr|portager.azurecr.cn",
+        "acr|portager.azurecr.us",
+      })
+  void googleAndAzureMethodsAcceptTheirHosts(String method, String registry) throws Exception {
+
+    SyncPlan plan = SpecValidator.validate(cloudDestination(method, registry), m -> true);
+
+    assertEquals(method, plan.destinationAuth().method());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "gar|ghcr.io|spec.destination.registry \"ghcr.io\" is not a registry that auth.method gar",
+        "gar|docker.pkg.dev|use LOCATION-docker.pkg.dev",
+        "gar|a.b-docker.pkg.dev|auth.method gar serves",
+        "gar|gcr.io.example.com|auth.method gar serves",
+        "acr|azurecr.io|auth.method acr serves",
+        "acr|portager.azurecr.io.example.com|use an ACR login server",
+        "acr|europe-docker.pkg.dev|auth.method acr serves",
+      })
+  void googleAndAzureMethodsRejectOtherHosts(String method, String registry, String fragment) {
+
+    InvalidSpecException e =
+        assertThrows(
+            InvalidSpecException.class,
+            () -> SpecValidator.validate(cloudDestination(method, registry), m -> true));
+
+    assertEquals("InvalidSpec", e.reason());
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+
+  private static ImageSyncSpec cloudDestination(String method, String registry) throws Exception {
+    String destination = "{registry:'" + registry + "',auth:{method:'" + method + "'}}";
+    String json =
+        TEMPLATE.replace("SOURCE", "{registry:'docker.io'}").replace("DESTINATION", destination);
+    return MAPPER.readValue(json, ImageSyncSpec.class);
+  }
+
   @Test
   void repositorySettingsOnlyWhenCreating() throws Exception {
     String settings =

@@ -83,6 +83,8 @@ public final class TokenServer implements AutoCloseable {
     }
   }
 
+  private volatile String realmHost = "127.0.0.1";
+
   private TokenServer(
       RunDirectory run, String name, Map<String, String> users, Duration tokenLifetime) {
     this.issuer = "portager-test-" + name;
@@ -122,9 +124,18 @@ public final class TokenServer implements AutoCloseable {
     return tokenServer;
   }
 
-  /** Returns the token endpoint, {@code http://127.0.0.1:<port>/token}. */
+  /**
+   * Names the realm's host, 127.0.0.1 unless set. A registry reads the realm when it starts, so set
+   * the host first. A client sends credentials to a plain-http realm only on the registry's own
+   * host, so a registry reached under a name from the test hosts file needs a realm of that name.
+   */
+  public void setRealmHost(String host) {
+    this.realmHost = host;
+  }
+
+  /** Returns the token endpoint, {@code http://<realm host>:<port>/token}. */
   public String realm() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
+    return "http://" + realmHost + ":" + server.getAddress().getPort() + "/token";
   }
 
   public String issuer() {

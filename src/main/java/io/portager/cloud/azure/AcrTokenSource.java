@@ -3,7 +3,9 @@ package io.portager.cloud.azure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portager.cloud.CloudCredentialException;
+import io.portager.cloud.ExpiringToken;
 import io.portager.cloud.RegistryTokenSource;
+import io.portager.cloud.TokenCache;
 import io.portager.log.Log;
 import io.portager.registry.Credential;
 import java.io.IOException;
@@ -270,6 +272,10 @@ public final class AcrTokenSource implements RegistryTokenSource {
 
   private static String suffixScope(String registryHost) {
     String host = registryHost.toLowerCase(Locale.ROOT);
+    int colon = host.lastIndexOf(':');
+    if (colon >= 0) {
+      host = host.substring(0, colon);
+    }
     for (Map.Entry<String, String> entry : SCOPE_BY_SUFFIX.entrySet()) {
       String suffix = entry.getKey();
       if (host.endsWith(suffix) && host.length() > suffix.length()) {

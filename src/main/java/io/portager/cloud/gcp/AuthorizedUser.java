@@ -1,6 +1,7 @@
 package io.portager.cloud.gcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.portager.cloud.ExpiringToken;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -48,7 +49,7 @@ final class AuthorizedUser implements GoogleIdentity {
   }
 
   @Override
-  public AccessToken fetch(Instant now) {
+  public ExpiringToken fetch(Instant now) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", "refresh_token");
     form.put("client_id", clientId);

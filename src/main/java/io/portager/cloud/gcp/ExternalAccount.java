@@ -3,6 +3,7 @@ package io.portager.cloud.gcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portager.cloud.CloudCredentialException;
+import io.portager.cloud.ExpiringToken;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -83,8 +84,8 @@ final class ExternalAccount implements GoogleIdentity {
   }
 
   @Override
-  public AccessToken fetch(Instant now) {
-    AccessToken federated = exchange(readSubjectToken(), now);
+  public ExpiringToken fetch(Instant now) {
+    ExpiringToken federated = exchange(readSubjectToken(), now);
     if (impersonationUrl == null) {
       return federated;
     }
@@ -108,7 +109,7 @@ final class ExternalAccount implements GoogleIdentity {
     }
   }
 
-  private AccessToken exchange(String subjectToken, Instant now) {
+  private ExpiringToken exchange(String subjectToken, Instant now) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", TOKEN_EXCHANGE_GRANT);
     form.put("audience", audience);
@@ -139,7 +140,7 @@ final class ExternalAccount implements GoogleIdentity {
    * Trades the federated token for a service account's access token. The response carries {@code
    * accessToken} and {@code expireTime} (RFC 3339), per the IAM Credentials API.
    */
-  private AccessToken impersonate(AccessToken federated, Instant now) {
+  private ExpiringToken impersonate(ExpiringToken federated, Instant now) {
     Map<String, Object> request = new LinkedHashMap<>();
     request.put("scope", List.of(CLOUD_PLATFORM_SCOPE));
     request.put("lifetime", impersonationLifetime.toSeconds() + "s");
@@ -164,7 +165,7 @@ final class ExternalAccount implements GoogleIdentity {
         // The token is still usable, so the requested lifetime stands in for the expiry.
       }
     }
-    return new AccessToken(token, expiresAt);
+    return new ExpiringToken(token, expiresAt);
   }
 
   private String readSubjectToken() {

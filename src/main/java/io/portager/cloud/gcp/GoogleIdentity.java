@@ -1,5 +1,6 @@
 package io.portager.cloud.gcp;
 
+import io.portager.cloud.ExpiringToken;
 import java.time.Instant;
 
 /** One way to obtain a Google access token, chosen by Application Default Credentials. */
@@ -9,7 +10,7 @@ sealed interface GoogleIdentity
   String CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
   /** Fetches a new access token; throws CloudCredentialException naming the identity. */
-  AccessToken fetch(Instant now);
+  ExpiringToken fetch(Instant now);
 
   /** Names the identity and where it was configured, for messages; never a secret. */
   String description();

@@ -1,7 +1,9 @@
 package io.portager.cloud.gcp;
 
 import io.portager.cloud.CloudCredentialException;
+import io.portager.cloud.ExpiringToken;
 import io.portager.cloud.RegistryTokenSource;
+import io.portager.cloud.TokenCache;
 import io.portager.log.Log;
 import io.portager.registry.Credential;
 import java.net.http.HttpClient;
@@ -94,8 +96,8 @@ public final class GoogleTokenSource implements RegistryTokenSource {
     return identity;
   }
 
-  private AccessToken fetch(Clock clock) {
-    AccessToken token = identity.fetch(clock.instant());
+  private ExpiringToken fetch(Clock clock) {
+    ExpiringToken token = identity.fetch(clock.instant());
     LOG.info(
         "cloud_token_fetched",
         "provider",

@@ -1,6 +1,7 @@
 package io.portager.cloud.gcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.portager.cloud.ExpiringToken;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
@@ -26,7 +27,7 @@ final class MetadataServer implements GoogleIdentity {
   }
 
   @Override
-  public AccessToken fetch(Instant now) {
+  public ExpiringToken fetch(Instant now) {
     String action = "fetch access token for " + description();
     String hint =
         "on GKE, enable Workload Identity on the node pool and bind the Kubernetes service account"

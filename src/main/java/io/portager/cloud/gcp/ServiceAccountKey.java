@@ -3,6 +3,7 @@ package io.portager.cloud.gcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portager.cloud.CloudCredentialException;
+import io.portager.cloud.ExpiringToken;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,7 @@ final class ServiceAccountKey implements GoogleIdentity {
   }
 
   @Override
-  public AccessToken fetch(Instant now) {
+  public ExpiringToken fetch(Instant now) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", JWT_BEARER_GRANT);
     form.put("assertion", assertion(now));

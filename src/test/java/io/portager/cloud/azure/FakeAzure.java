@@ -26,10 +26,10 @@ import java.util.function.Consumer;
  * access token is one the token endpoint issued. A check that fails is answered with 400 or 401 and
  * an error naming it.
  */
-final class FakeAzure implements AutoCloseable {
-  static final String TENANT = "72f988bf-0000-0000-0000-000000000001";
-  static final String CLIENT_ID = "5b6c0000-0000-0000-0000-000000000002";
-  static final String EXCHANGE_PATH = "/oauth2/exchange";
+public final class FakeAzure implements AutoCloseable {
+  public static final String TENANT = "72f988bf-0000-0000-0000-000000000001";
+  public static final String CLIENT_ID = "5b6c0000-0000-0000-0000-000000000002";
+  public static final String EXCHANGE_PATH = "/oauth2/exchange";
   static final String TOKEN_PATH = "/" + TENANT + "/oauth2/v2.0/token";
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,22 +49,22 @@ final class FakeAzure implements AutoCloseable {
   private volatile int exchangeStatus;
   private volatile int tokenStatus;
 
-  FakeAzure(Clock clock) {
+  public FakeAzure(Clock clock) {
     this.clock = clock;
     endpoint.handle(TOKEN_PATH, this::token);
     endpoint.handle(EXCHANGE_PATH, this::exchange);
   }
 
-  FakeEndpoint endpoint() {
+  public FakeEndpoint endpoint() {
     return endpoint;
   }
 
   /** Returns the authority host for {@code AZURE_AUTHORITY_HOST}, with its trailing slash. */
-  String authorityHost() {
+  public String authorityHost() {
     return endpoint.uri("/").toString();
   }
 
-  URI exchangeUri(String registryHost) {
+  public URI exchangeUri(String registryHost) {
     return endpoint.uri(EXCHANGE_PATH);
   }
 
@@ -104,7 +104,7 @@ final class FakeAzure implements AutoCloseable {
   }
 
   /** Calls {@code listener} with every refresh token the exchange issues. */
-  void onRefreshToken(Consumer<String> listener) {
+  public void onRefreshToken(Consumer<String> listener) {
     refreshTokenListeners.add(listener);
   }
 

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * form; the impersonation bearer token and body; the {@code Metadata-Flavor} header) and answers a
  * check that fails with 400 {@code invalid_grant} naming the failed check.
  */
-final class FakeGoogle implements AutoCloseable {
+public final class FakeGoogle implements AutoCloseable {
   static final String CLIENT_EMAIL = "portager@project.iam.gserviceaccount.com";
   static final String KEY_ID = "key-1";
   static final String AUDIENCE =
@@ -62,8 +62,9 @@ final class FakeGoogle implements AutoCloseable {
   private volatile String expectedSubjectToken = "subject-token-1";
   private volatile Duration latency = Duration.ZERO;
   private volatile int forcedStatus;
+  private volatile String fixedToken;
 
-  FakeGoogle(Clock clock) {
+  public FakeGoogle(Clock clock) {
     this(clock, SHARED_KEY_PAIR);
   }
 
@@ -76,11 +77,11 @@ final class FakeGoogle implements AutoCloseable {
     endpoint.handle(MetadataServer.TOKEN_PATH, this::metadata);
   }
 
-  FakeEndpoint endpoint() {
+  public FakeEndpoint endpoint() {
     return endpoint;
   }
 
-  String host() {
+  public String host() {
     return endpoint.hostPort();
   }
 
@@ -102,8 +103,15 @@ final class FakeGoogle implements AutoCloseable {
     this.forcedStatus = status;
   }
 
+  /**
+   * Issues {@code token} for every request from now on, so a registry can be set up to accept it.
+   */
+  public void setFixedToken(String token) {
+    this.fixedToken = token;
+  }
+
   /** Returns every access token issued so far, oldest first. */
-  List<String> issuedTokens() {
+  public List<String> issuedTokens() {
     return List.copyOf(issuedTokens);
   }
 
@@ -283,7 +291,8 @@ final class FakeGoogle implements AutoCloseable {
   }
 
   private String issue(String prefix) {
-    String token = prefix + issued.incrementAndGet();
+    int serial = issued.incrementAndGet();
+    String token = fixedToken == null ? prefix + serial : fixedToken;
     issuedTokens.add(token);
     return token;
   }

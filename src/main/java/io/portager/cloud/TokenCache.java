@@ -1,6 +1,5 @@
-package io.portager.cloud.azure;
+package io.portager.cloud;
 
-import io.portager.cloud.CloudCredentialException;
 import io.portager.log.Log;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +13,7 @@ import java.util.function.Supplier;
  * and the failure logged, so a short outage of the identity service during the refresh margin does
  * not fail a sync.
  */
-final class TokenCache {
+public final class TokenCache {
   /** Refresh at most this long before expiry, so a token does not lapse while a copy runs. */
   static final Duration MAX_REFRESH_MARGIN = Duration.ofMinutes(5);
 
@@ -27,12 +26,12 @@ final class TokenCache {
   private ExpiringToken current;
   private Instant refreshAt;
 
-  TokenCache(Clock clock, Supplier<ExpiringToken> fetch) {
+  public TokenCache(Clock clock, Supplier<ExpiringToken> fetch) {
     this.clock = clock;
     this.fetch = fetch;
   }
 
-  synchronized ExpiringToken get() {
+  public synchronized ExpiringToken get() {
     Instant now = clock.instant();
     if (current != null && now.isBefore(refreshAt)) {
       return current;
