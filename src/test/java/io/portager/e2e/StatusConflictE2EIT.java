@@ -155,7 +155,7 @@ class StatusConflictE2EIT {
               kube,
               new KubeEventRecorder(real, Clock.systemUTC(), "conflict"),
               new Registries(Clock.systemUTC()),
-              new ImageSyncOperator.Settings(null, 1, 2, false, null),
+              new ImageSyncOperator.Settings(java.util.List.of(), 1, 2, false, null),
               Clock.systemUTC())) {
         operator.start();
         controlPlane.kubectlApply(
