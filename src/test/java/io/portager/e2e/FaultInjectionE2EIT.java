@@ -13,6 +13,7 @@ import io.portager.testenv.RegistryAuth;
 import io.portager.testenv.RegistryCredentials;
 import io.portager.testenv.RunDirectory;
 import io.portager.testenv.Skopeo;
+import io.portager.testenv.TokenServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -365,6 +366,87 @@ class FaultInjectionE2EIT {
     await(
         "registry-stall", "Ready True", Duration.ofSeconds(90), o -> readyAtGeneration(o, "True"));
     assertEquals(digests.get("2"), destinationDigest("stall/src/app:2"));
+  }
+
+  @Test
+  void tokenServerDownFailsTagThenNextRunSucceeds() throws Exception {
+    RegistryCredentials user = RegistryCredentials.of("token-user", "tk-" + System.nanoTime());
+    try (TokenServer tokenServer =
+            TokenServer.start(
+                run,
+                "faults-token-server",
+                Map.of(user.username(), user.password()),
+                Duration.ofMinutes(5));
+        OciRegistry tokenRegistry =
+            OciRegistry.start(
+                run,
+                "faults-token-registry",
+                OciRegistry.Implementation.DISTRIBUTION_2,
+                RegistryAuth.token(tokenServer))) {
+      String digest =
+          Fixtures.push(
+                  Skopeo.create(run),
+                  Fixtures.sharedBaseImage(
+                      run.directory("layouts").resolve("token"), "1", "faults-token"),
+                  tokenRegistry.host(),
+                  "src/private",
+                  "1",
+                  user)
+              .digest();
+      createDockerConfigSecret("token-pull", tokenRegistry.host(), user);
+      tokenServer.stop();
+      controlPlane.kubectlApply(
+          "apiVersion: portager.portager.io/v1alpha1\nkind: ImageSync\n"
+              + "metadata: {name: token-down, namespace: default}\n"
+              + "spec:\n  schedule: \"@every 1h\"\n"
+              + "  source: {registry: \""
+              + tokenRegistry.host()
+              + "\", plainHTTP: true, authSecretRef: {name: token-pull}}\n"
+              + "  destination: {registry: \""
+              + destination.host()
+              + "\", plainHTTP: true, repositoryPrefix: token-down,"
+              + " auth: {method: anonymous}}\n"
+              + "  images: [{name: src/private, tags: [\"1\"]}]\n");
+
+      JsonNode failed =
+          await(
+              "token-down",
+              "Ready False",
+              Duration.ofSeconds(120),
+              o -> readyAtGeneration(o, "False"));
+      tokenServer.restart();
+      String error =
+          failed.path("status").path("images").path(0).path("tags").path(0).path("error").asText();
+      assertTrue(error.contains("token"), "the tag error does not name the token: " + error);
+      assertTrue(!error.contains(user.password()), error);
+      assertTrue(events("token-down").toString().contains("SyncFailed"), "no SyncFailed Event");
+      System.out.printf("fault token-server-down: error: %s%n", error);
+
+      await(
+          "token-down",
+          "Ready True after the token server is back",
+          Duration.ofSeconds(60),
+          o -> readyAtGeneration(o, "True"));
+      assertEquals(digest, destinationDigest("token-down/src/private:1"));
+    }
+  }
+
+  /** Creates a kubernetes.io/dockerconfigjson Secret in default through kubectl's stdin. */
+  private static void createDockerConfigSecret(
+      String name, String registryHost, RegistryCredentials credentials) {
+    String auth =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                credentials.colonForm().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String config = "{\"auths\":{\"" + registryHost + "\":{\"auth\":\"" + auth + "\"}}}";
+    controlPlane.kubectlApply(
+        "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"type\":\"kubernetes.io/dockerconfigjson\","
+            + "\"metadata\":{\"name\":\""
+            + name
+            + "\",\"namespace\":\"default\"},\"data\":{\".dockerconfigjson\":\""
+            + java.util.Base64.getEncoder()
+                .encodeToString(config.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            + "\"}}");
   }
 
   private static JsonNode events(String name) throws IOException {
