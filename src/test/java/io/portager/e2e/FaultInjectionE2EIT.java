@@ -298,9 +298,9 @@ class FaultInjectionE2EIT {
   void registryFaultsFailTagThenNextRunSucceeds() throws Exception {
     List<RegistryFault> faults =
         List.of(
-            new RegistryFault("status-500", "src/app", p -> p.answerHttp(500, null)),
-            new RegistryFault("status-503", "src/app", p -> p.answerHttp(503, null)),
-            new RegistryFault("status-429", "src/app", p -> p.answerHttp(429, "1")),
+            new RegistryFault("status-500", "src/app", p -> p.respondWithStatus(500, null)),
+            new RegistryFault("status-503", "src/app", p -> p.respondWithStatus(503, null)),
+            new RegistryFault("status-429", "src/app", p -> p.respondWithStatus(429, "1")),
             new RegistryFault(
                 "reset-mid-blob",
                 "src/reset",
@@ -317,7 +317,7 @@ class FaultInjectionE2EIT {
                 }));
     for (RegistryFault fault : faults) {
       String name = "registry-" + fault.name();
-      int answersBefore = registryProxy.httpAnswerCount();
+      int answersBefore = registryProxy.injectedResponseCount();
       int resetsBefore = registryProxy.resetCount();
       fault.apply().accept(registryProxy);
       Instant started = Instant.now();
@@ -328,7 +328,7 @@ class FaultInjectionE2EIT {
           await(name, "Ready False", Duration.ofSeconds(120), o -> readyAtGeneration(o, "False"));
       Duration toFailure = Duration.between(started, Instant.now());
       int injected =
-          registryProxy.httpAnswerCount()
+          registryProxy.injectedResponseCount()
               - answersBefore
               + registryProxy.resetCount()
               - resetsBefore;

@@ -13,12 +13,13 @@ import java.util.regex.Pattern;
 /**
  * Measures how many requests a distribution registry was serving at once, from its access log: each
  * "response completed" line gives the completion time and {@code http.response.duration}, so the
- * request was in the registry from {@code time - duration} to {@code time}.
+ * request was in the registry from {@code time - duration} to {@code time}. The logfmt writer
+ * quotes a duration in microseconds ({@code "850µs"}) because of its non-ASCII unit.
  */
 final class RegistryConcurrency {
   private static final Pattern TIME = Pattern.compile("^time=\"([^\"]+)\"");
   private static final Pattern DURATION =
-      Pattern.compile("http\\.response\\.duration=([0-9.]+)(ns|µs|us|ms|s|m)\\b");
+      Pattern.compile("http\\.response\\.duration=\"?([0-9.]+)(ns|µs|us|ms|s|m)\"?(?:\\s|$)");
 
   private RegistryConcurrency() {}
 
@@ -27,9 +28,13 @@ final class RegistryConcurrency {
 
   /** Measures requests that completed at or after {@code since}. */
   static Measurement measure(Path accessLog, Instant since) {
+    return measure(lines(accessLog), since);
+  }
+
+  static Measurement measure(List<String> accessLog, Instant since) {
     List<long[]> edges = new ArrayList<>();
     int requests = 0;
-    for (String line : lines(accessLog)) {
+    for (String line : accessLog) {
       Matcher time = TIME.matcher(line);
       Matcher duration = DURATION.matcher(line);
       if (!line.contains("response completed") || !time.find() || !duration.find()) {

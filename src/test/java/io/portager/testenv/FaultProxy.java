@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP proxy on 127.0.0.1 that forwards each connection to one target port on 127.0.0.1 and
  * injects faults on command: it cuts every open connection, resets a connection after a number of
- * bytes sent to the client, stalls, refuses connections, adds latency, limits the rate, or answers
- * each new HTTP request itself with a status code. It speaks no protocol except in that last mode,
- * so TLS passes through untouched.
+ * bytes sent to the client, stalls, refuses connections, adds latency, limits the rate, or responds
+ * to each new HTTP request itself with a status code. It speaks no protocol except in that last
+ * mode, so TLS passes through untouched.
  *
  * <p>The proxy holds at most {@value #MAX_CONNECTIONS} connections, with two threads each, and
  * closes further ones at once. Faults apply to open connections from the next chunk on, except the
@@ -41,7 +41,10 @@ public final class FaultProxy implements AutoCloseable {
     REFUSE,
     /** Accept and forward nothing in either direction until the mode changes. */
     STALL,
-    /** Read one HTTP request head and answer it with {@link #answerHttp}'s status, then close. */
+    /**
+     * Read one HTTP request head and respond to it with {@link #respondWithStatus}'s status, then
+     * close.
+     */
     HTTP_STATUS
   }
 
@@ -51,7 +54,7 @@ public final class FaultProxy implements AutoCloseable {
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger resets = new AtomicInteger();
-  private final AtomicInteger httpAnswers = new AtomicInteger();
+  private final AtomicInteger injectedResponses = new AtomicInteger();
   private final AtomicInteger maxOpen = new AtomicInteger();
   private volatile Mode mode = Mode.PASS;
   private volatile long resetAfterBytes = -1;
@@ -110,11 +113,11 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   /**
-   * Answers each new connection's first request with {@code status} (and {@code Retry-After} when
-   * not null) after cutting the open connections, so that a client with pooled connections sees the
-   * status on its next request.
+   * Responds to each new connection's first request with {@code status} (and {@code Retry-After}
+   * when not null) after cutting the open connections, so that a client with pooled connections
+   * sees the status on its next request.
    */
-  public void answerHttp(int status, String retryAfterValue) {
+  public void respondWithStatus(int status, String retryAfterValue) {
     this.httpStatus = status;
     this.retryAfter = retryAfterValue;
     this.mode = Mode.HTTP_STATUS;
@@ -154,19 +157,21 @@ public final class FaultProxy implements AutoCloseable {
     return open.size();
   }
 
-  /** The largest number of connections that were open at once. */
+  /** Returns the largest number of connections that were open at once. */
   public int maxOpenConnections() {
     return maxOpen.get();
   }
 
-  /** Connections reset by {@link #resetAfter} or {@link #cutAll}, or refused. */
+  /**
+   * Returns how many connections were reset by {@link #resetAfter} or {@link #cutAll}, or refused.
+   */
   public int resetCount() {
     return resets.get();
   }
 
-  /** Requests answered by the proxy itself in {@link Mode#HTTP_STATUS}. */
-  public int httpAnswerCount() {
-    return httpAnswers.get();
+  /** Returns how many requests the proxy itself responded to in {@link Mode#HTTP_STATUS}. */
+  public int injectedResponseCount() {
+    return injectedResponses.get();
   }
 
   @Override
@@ -228,7 +233,7 @@ public final class FaultProxy implements AutoCloseable {
       out.write(head.getBytes(StandardCharsets.US_ASCII));
       out.write(body);
       out.flush();
-      httpAnswers.incrementAndGet();
+      injectedResponses.incrementAndGet();
     } catch (IOException e) {
       // the client went away first
     }

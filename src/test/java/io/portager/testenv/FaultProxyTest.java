@@ -74,15 +74,15 @@ class FaultProxyTest {
   }
 
   @Test
-  void answerHttpReturnsInjectedStatus() throws Exception {
+  void respondWithStatusReturnsInjectedStatus() throws Exception {
     assertEquals(200, get().statusCode());
 
-    proxy.answerHttp(429, "1");
+    proxy.respondWithStatus(429, "1");
     HttpResponse<byte[]> response = get();
 
     assertEquals(429, response.statusCode());
     assertEquals("1", response.headers().firstValue("Retry-After").orElseThrow());
-    assertEquals(1, proxy.httpAnswerCount());
+    assertEquals(1, proxy.injectedResponseCount());
   }
 
   @Test

@@ -16,8 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * A seeded, reproducible mutation fuzzer for text parsers. It starts from valid samples and applies
- * stacked edits: it inserts characters and dictionary tokens, deletes, repeats and swaps ranges,
- * and splices two samples. Inputs the parser accepts join the pool, so later edits build on them.
+ * stacked edits: it inserts characters and dictionary tokens, deletes and repeats ranges, shifts
+ * characters, writes numbers and splices two samples. Inputs the parser accepts join the pool, so
+ * later edits build on them.
  *
  * <p>Each input runs on one worker thread. The target may throw only the exception types it
  * documents; any other throwable, a run longer than {@link #HANG_LIMIT}, or more than {@link
@@ -64,7 +65,7 @@ public final class MutationFuzzer {
     this.seed = seed;
   }
 
-  /** A fuzzer with the budget and seed of the system properties. */
+  /** Creates a fuzzer with the budget and seed of the system properties. */
   public static MutationFuzzer fromSystemProperties() {
     double seconds = Double.parseDouble(System.getProperty(SECONDS_PROPERTY, "1"));
     long seed = Long.parseLong(System.getProperty(SEED_PROPERTY, "1"));
