@@ -27,8 +27,8 @@ import java.util.function.Consumer;
  *
  * <p>It watches either all namespaces or a list of namespaces, with one list-then-watch loop and
  * one thread per namespace, because a namespaced Role allows no cluster-wide list. The cache map is
- * concurrent and shared; each loop replaces only the keys of its own namespace on a relist, and its
- * resourceVersion is written only by its own thread.
+ * concurrent and shared. On a relist, each loop replaces only the keys of its own namespace, and
+ * only its own thread writes its resourceVersion.
  */
 public final class Informer implements Runnable {
   private static final Log LOG = Log.get("informer");

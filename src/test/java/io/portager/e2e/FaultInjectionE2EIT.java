@@ -36,9 +36,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the operator jar with a {@link FaultProxy} between it and kube-apiserver and another between
- * it and the source registry, then cuts, resets, stalls and answers connections with errors. The
- * apiserver runs without its watch cache, so a watch that resumes from a resourceVersion that etcd
- * has compacted is answered 410 Gone by etcd itself.
+ * it and the source registry, then cuts, resets, stalls and refuses connections and responds to
+ * requests with error statuses. The apiserver runs without its watch cache, so a watch that resumes
+ * from a resourceVersion that etcd has compacted is answered 410 Gone by etcd itself.
  */
 class FaultInjectionE2EIT {
   private static final ObjectMapper JSON = new ObjectMapper();

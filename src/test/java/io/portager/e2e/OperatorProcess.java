@@ -94,7 +94,7 @@ final class OperatorProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** The resident memory of the process in bytes, from /proc. */
+  /** Returns the resident memory of the process in bytes, from /proc. */
   long residentBytes() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Lets another writer change an ImageSync's labels, annotations and status on the real apiserver
- * between the operator's read and its status write. The apiserver answers the write 409 Conflict;
- * the operator must re-read and re-apply its change, and the other writer's fields must survive.
+ * between the operator's read and its status write. The apiserver rejects the write with 409
+ * Conflict, so the operator must re-read and re-apply its change, and the other writer's fields
+ * must survive.
  */
 class StatusConflictE2EIT {
   private static final ObjectMapper JSON = new ObjectMapper();

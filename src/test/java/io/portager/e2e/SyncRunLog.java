@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * Reads the operator's logfmt log and finds syncs of one ImageSync that overlapped: a {@code
  * sync_started} of an object while an earlier reconcile of the same object had started a sync and
  * not yet logged {@code sync_finished} or {@code reconcile_failed}. A line {@code --- operator
- * started}, written by {@link OperatorProcess}, forgets the runs of the previous process.
+ * started}, written by {@link OperatorProcess}, clears the runs of the previous process.
  */
 final class SyncRunLog {
   private static final Pattern EVENT = Pattern.compile("\\bevent=(\\S+)");

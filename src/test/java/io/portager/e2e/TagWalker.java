@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Polls every tag of one repository on a plain-HTTP registry and checks that each tag resolves to a
  * manifest whose child manifests and blobs all exist: what a client pulling at that moment would
- * need. It runs on its own thread until closed and records each violation it sees.
+ * need. It runs on its own thread until closed and records each violation it finds.
  */
 final class TagWalker implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();

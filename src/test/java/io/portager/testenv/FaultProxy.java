@@ -229,11 +229,12 @@ public final class FaultProxy implements AutoCloseable {
               + "\r\nConnection: close\r\n"
               + (retryAfterValue == null ? "" : "Retry-After: " + retryAfterValue + "\r\n")
               + "\r\n";
+      // Counted before the write, so a client that has read the response sees it counted.
+      injectedResponses.incrementAndGet();
       OutputStream out = client.getOutputStream();
       out.write(head.getBytes(StandardCharsets.US_ASCII));
       out.write(body);
       out.flush();
-      injectedResponses.incrementAndGet();
     } catch (IOException e) {
       // the client went away first
     }
