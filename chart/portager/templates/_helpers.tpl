@@ -33,3 +33,15 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- define "portager.caSource" -}}
 {{- if or .Values.caBundle.secretName .Values.caBundle.configMapName .Values.caBundle.inline -}}true{{- end -}}
 {{- end -}}
+
+{{- /* The watched namespaces, comma-separated: watchNamespaces plus watchNamespace; empty for all. */}}
+{{- define "portager.watchNamespaces" -}}
+{{- $namespaces := list -}}
+{{- range .Values.watchNamespaces -}}
+{{- $namespaces = append $namespaces . -}}
+{{- end -}}
+{{- with .Values.watchNamespace -}}
+{{- $namespaces = append $namespaces . -}}
+{{- end -}}
+{{- $namespaces | uniq | join "," -}}
+{{- end -}}

@@ -86,7 +86,7 @@ public final class Main {
             events,
             registries,
             new ImageSyncOperator.Settings(
-                config.namespace(),
+                config.namespaces(),
                 config.workers(),
                 config.tagConcurrency(),
                 config.allowCrossNamespaceSecrets(),
@@ -106,8 +106,8 @@ public final class Main {
         "operator_starting",
         "server",
         kubeConfig.server(),
-        "namespace",
-        config.namespace() == null ? "all" : config.namespace(),
+        "namespaces",
+        config.namespaces().isEmpty() ? "all" : String.join(",", config.namespaces()),
         "workers",
         config.workers());
     operator.start();

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record OperatorConfig(
     String kubeconfig,
-    String namespace,
+    List<String> namespaces,
     int workers,
     int tagConcurrency,
     boolean allowCrossNamespaceSecrets,
@@ -48,7 +48,10 @@ public record OperatorConfig(
                   + " $KUBECONFIG, then ~/.kube/config",
               false),
           new Flag(
-              "namespace", "", "watch ImageSyncs in this namespace only; empty watches all", false),
+              "namespace",
+              "",
+              "watch ImageSyncs in these comma-separated namespaces only; empty watches all",
+              false),
           new Flag("workers", "2", "ImageSyncs reconciled at once", false),
           new Flag(
               "tag-concurrency",
@@ -152,7 +155,7 @@ public record OperatorConfig(
     }
     return new OperatorConfig(
         values.get("kubeconfig"),
-        values.get("namespace").isBlank() ? null : values.get("namespace"),
+        namespaces(values.get("namespace")),
         positive("workers", values.get("workers")),
         positive("tag-concurrency", values.get("tag-concurrency")),
         bool("allow-cross-namespace-secrets", values.get("allow-cross-namespace-secrets")),
@@ -173,6 +176,30 @@ public record OperatorConfig(
         values.get("metrics-address").isBlank()
             ? null
             : address("metrics-address", values.get("metrics-address")));
+  }
+
+  /** Splits a comma-separated list of namespace names, each a DNS-1123 label. */
+  private static List<String> namespaces(String value) {
+    List<String> namespaces = new ArrayList<>();
+    for (String part : value.split(",")) {
+      String namespace = part.trim();
+      if (namespace.isEmpty()) {
+        continue;
+      }
+      if (namespace.length() > 63 || !namespace.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+        throw new IllegalArgumentException(
+            "invalid --namespace \""
+                + value
+                + "\": \""
+                + namespace
+                + "\" is not a namespace name; use lower-case names separated by commas,"
+                + " like team-a,team-b");
+      }
+      if (!namespaces.contains(namespace)) {
+        namespaces.add(namespace);
+      }
+    }
+    return List.copyOf(namespaces);
   }
 
   private static InetSocketAddress address(String name, String value) {

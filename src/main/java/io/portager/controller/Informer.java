@@ -11,6 +11,7 @@ import io.portager.log.Log;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +25,10 @@ import java.util.function.Consumer;
  * resourceVersion seen; a 410 Gone (an HTTP status or an ERROR event) relists. Other failures retry
  * with backoff from 800 ms doubling to 30 s, like client-go's reflector.
  *
- * <p>The cache map is concurrent, and {@code resourceVersion} and {@code synced} are written only
- * by the informer thread.
+ * <p>It watches either all namespaces or a list of namespaces, with one list-then-watch loop and
+ * one thread per namespace, because a namespaced Role allows no cluster-wide list. The cache map is
+ * concurrent and shared. On a relist, each loop replaces only the keys of its own namespace, and
+ * only its own thread writes its resourceVersion.
  */
 public final class Informer implements Runnable {
   private static final Log LOG = Log.get("informer");
@@ -34,25 +37,26 @@ public final class Informer implements Runnable {
 
   private final KubeClient client;
   private final ApiResource resource;
-  private final String namespace;
+  private final List<Reflector> reflectors = new ArrayList<>();
   private final Consumer<String> onChange;
   private final Map<String, ObjectNode> cache = new ConcurrentHashMap<>();
-  private volatile boolean synced;
   private volatile boolean stopped;
-  private volatile WatchStream current;
-  private String resourceVersion;
-  private Duration backoff = MIN_BACKOFF;
 
   /**
-   * Creates an informer for {@code resource} in {@code namespace} (null for all namespaces) that
+   * Creates an informer for {@code resource} in {@code namespaces} (empty for all namespaces) that
    * calls {@code onChange} with the key of every object added, changed or deleted.
    */
   public Informer(
-      KubeClient client, ApiResource resource, String namespace, Consumer<String> onChange) {
+      KubeClient client, ApiResource resource, List<String> namespaces, Consumer<String> onChange) {
     this.client = client;
     this.resource = resource;
-    this.namespace = namespace;
     this.onChange = onChange;
+    if (namespaces.isEmpty()) {
+      reflectors.add(new Reflector(null));
+    }
+    for (String namespace : new LinkedHashSet<>(namespaces)) {
+      reflectors.add(new Reflector(namespace));
+    }
   }
 
   /** Returns {@code namespace/name}, the key of an object in the cache and the work queue. */
@@ -69,77 +73,36 @@ public final class Informer implements Runnable {
     return new ArrayList<>(cache.keySet());
   }
 
-  /** True once the first list has filled the cache. */
+  /** True once the first list of every namespace has filled the cache. */
   public boolean hasSynced() {
-    return synced;
+    for (Reflector reflector : reflectors) {
+      if (!reflector.synced) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  /** Stops the loop and closes the open watch. */
+  /** Stops the loops and closes the open watches. */
   public void stop() {
     stopped = true;
-    WatchStream stream = current;
-    if (stream != null) {
-      stream.close();
+    for (Reflector reflector : reflectors) {
+      WatchStream stream = reflector.current;
+      if (stream != null) {
+        stream.close();
+      }
     }
   }
 
+  /** Runs the first namespace's loop on this thread and the others on threads of their own. */
   @Override
   public void run() {
-    boolean needList = true;
-    while (!stopped) {
-      try {
-        if (needList) {
-          relist();
-          needList = false;
-        }
-        watchOnce();
-        backoff = MIN_BACKOFF;
-      } catch (KubeApiException e) {
-        if (e.isGone()) {
-          LOG.info("watch_expired", "resource", resource.plural(), "message", e.getMessage());
-          needList = true;
-          continue;
-        }
-        LOG.warn("watch_failed", "resource", resource.plural(), "error", e.getMessage());
-        sleepBackoff();
-      } catch (RuntimeException e) {
-        LOG.warn("watch_failed", "resource", resource.plural(), "error", e.toString());
-        sleepBackoff();
-      }
+    for (Reflector reflector : reflectors.subList(1, reflectors.size())) {
+      Thread thread = new Thread(reflector::run, "informer-" + reflector.namespace);
+      thread.setDaemon(true);
+      thread.start();
     }
-  }
-
-  private void relist() {
-    Map<String, ObjectNode> fresh = new HashMap<>();
-    String continueToken = null;
-    String listVersion;
-    do {
-      ObjectNode page = client.list(resource, namespace, null, continueToken);
-      for (JsonNode item : page.path("items")) {
-        fresh.put(keyOf(item), (ObjectNode) item);
-      }
-      listVersion = page.path("metadata").path("resourceVersion").asText();
-      continueToken = page.path("metadata").path("continue").asText("");
-    } while (!continueToken.isEmpty());
-    replace(fresh);
-    resourceVersion = listVersion;
-    synced = true;
-    LOG.info("informer_listed", "resource", resource.plural(), "objects", fresh.size());
-  }
-
-  private void replace(Map<String, ObjectNode> fresh) {
-    for (String key : List.copyOf(cache.keySet())) {
-      if (!fresh.containsKey(key)) {
-        cache.remove(key);
-        onChange.accept(key);
-      }
-    }
-    for (Map.Entry<String, ObjectNode> entry : fresh.entrySet()) {
-      ObjectNode old = cache.put(entry.getKey(), entry.getValue());
-      if (old == null || !sameVersion(old, entry.getValue())) {
-        onChange.accept(entry.getKey());
-      }
-    }
+    reflectors.get(0).run();
   }
 
   private static boolean sameVersion(JsonNode a, JsonNode b) {
@@ -147,57 +110,166 @@ public final class Informer implements Runnable {
     return left.equals(b.path("metadata").path("resourceVersion").asText());
   }
 
-  /** Watches until the server ends the stream; client-go asks for 300-600 s at random. */
-  private void watchOnce() {
-    int timeoutSeconds = ThreadLocalRandom.current().nextInt(300, 601);
-    try (WatchStream stream = client.watch(resource, namespace, resourceVersion, timeoutSeconds)) {
-      current = stream;
-      Optional<WatchEvent> event;
-      while (!stopped && (event = stream.next()).isPresent()) {
-        apply(event.get());
+  /** The list-then-watch loop of one namespace, or of all namespaces when it is null. */
+  private final class Reflector {
+    private final String namespace;
+    private volatile boolean synced;
+    private volatile WatchStream current;
+    private String resourceVersion;
+    private Duration backoff = MIN_BACKOFF;
+
+    Reflector(String namespace) {
+      this.namespace = namespace;
+    }
+
+    void run() {
+      boolean needList = true;
+      while (!stopped) {
+        try {
+          if (needList) {
+            relist();
+            needList = false;
+          }
+          watchOnce();
+          backoff = MIN_BACKOFF;
+        } catch (KubeApiException e) {
+          if (e.isGone()) {
+            LOG.info(
+                "watch_expired",
+                "resource",
+                resource.plural(),
+                "namespace",
+                scope(),
+                "message",
+                e.getMessage());
+            needList = true;
+            continue;
+          }
+          LOG.warn(
+              "watch_failed",
+              "resource",
+              resource.plural(),
+              "namespace",
+              scope(),
+              "error",
+              e.getMessage());
+          sleepBackoff();
+        } catch (RuntimeException e) {
+          LOG.warn(
+              "watch_failed",
+              "resource",
+              resource.plural(),
+              "namespace",
+              scope(),
+              "error",
+              e.toString());
+          sleepBackoff();
+        }
       }
-    } finally {
-      current = null;
     }
-  }
 
-  private void apply(WatchEvent event) {
-    if (event instanceof WatchEvent.Added added) {
-      store(added.object());
-    } else if (event instanceof WatchEvent.Modified modified) {
-      store(modified.object());
-    } else if (event instanceof WatchEvent.Deleted deleted) {
-      remove(deleted.object());
-    } else if (event instanceof WatchEvent.Bookmark bookmark) {
-      resourceVersion = bookmark.resourceVersion();
-    } else if (event instanceof WatchEvent.Error error) {
-      String message = "watch " + resource.plural() + ": " + error.message();
-      throw new KubeApiException(error.code(), error.reason(), message, null);
+    private String scope() {
+      return namespace == null ? "all" : namespace;
     }
-  }
 
-  private void store(ObjectNode object) {
-    String key = keyOf(object);
-    cache.put(key, object);
-    resourceVersion = object.path("metadata").path("resourceVersion").asText(resourceVersion);
-    onChange.accept(key);
-  }
-
-  private void remove(ObjectNode object) {
-    String key = keyOf(object);
-    cache.remove(key);
-    resourceVersion = object.path("metadata").path("resourceVersion").asText(resourceVersion);
-    onChange.accept(key);
-  }
-
-  private void sleepBackoff() {
-    try {
-      Thread.sleep(backoff.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stopped = true;
+    private void relist() {
+      Map<String, ObjectNode> fresh = new HashMap<>();
+      String continueToken = null;
+      String listVersion;
+      do {
+        ObjectNode page = client.list(resource, namespace, null, continueToken);
+        for (JsonNode item : page.path("items")) {
+          fresh.put(keyOf(item), (ObjectNode) item);
+        }
+        listVersion = page.path("metadata").path("resourceVersion").asText();
+        continueToken = page.path("metadata").path("continue").asText("");
+      } while (!continueToken.isEmpty());
+      replace(fresh);
+      resourceVersion = listVersion;
+      synced = true;
+      LOG.info(
+          "informer_listed",
+          "resource",
+          resource.plural(),
+          "namespace",
+          scope(),
+          "objects",
+          fresh.size());
     }
-    Duration doubled = backoff.multipliedBy(2);
-    backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+
+    /** Replaces this namespace's objects in the cache with {@code fresh}, leaving the others. */
+    private void replace(Map<String, ObjectNode> fresh) {
+      for (String key : List.copyOf(cache.keySet())) {
+        if (owns(key) && !fresh.containsKey(key)) {
+          cache.remove(key);
+          onChange.accept(key);
+        }
+      }
+      for (Map.Entry<String, ObjectNode> entry : fresh.entrySet()) {
+        ObjectNode old = cache.put(entry.getKey(), entry.getValue());
+        if (old == null || !sameVersion(old, entry.getValue())) {
+          onChange.accept(entry.getKey());
+        }
+      }
+    }
+
+    private boolean owns(String key) {
+      return namespace == null || key.startsWith(namespace + "/");
+    }
+
+    /** Watches until the server ends the stream; client-go asks for 300-600 s at random. */
+    private void watchOnce() {
+      int timeoutSeconds = ThreadLocalRandom.current().nextInt(300, 601);
+      try (WatchStream stream =
+          client.watch(resource, namespace, resourceVersion, timeoutSeconds)) {
+        current = stream;
+        Optional<WatchEvent> event;
+        while (!stopped && (event = stream.next()).isPresent()) {
+          apply(event.get());
+        }
+      } finally {
+        current = null;
+      }
+    }
+
+    private void apply(WatchEvent event) {
+      if (event instanceof WatchEvent.Added added) {
+        store(added.object());
+      } else if (event instanceof WatchEvent.Modified modified) {
+        store(modified.object());
+      } else if (event instanceof WatchEvent.Deleted deleted) {
+        remove(deleted.object());
+      } else if (event instanceof WatchEvent.Bookmark bookmark) {
+        resourceVersion = bookmark.resourceVersion();
+      } else if (event instanceof WatchEvent.Error error) {
+        String message = "watch " + resource.plural() + ": " + error.message();
+        throw new KubeApiException(error.code(), error.reason(), message, null);
+      }
+    }
+
+    private void store(ObjectNode object) {
+      String key = keyOf(object);
+      cache.put(key, object);
+      resourceVersion = object.path("metadata").path("resourceVersion").asText(resourceVersion);
+      onChange.accept(key);
+    }
+
+    private void remove(ObjectNode object) {
+      String key = keyOf(object);
+      cache.remove(key);
+      resourceVersion = object.path("metadata").path("resourceVersion").asText(resourceVersion);
+      onChange.accept(key);
+    }
+
+    private void sleepBackoff() {
+      try {
+        Thread.sleep(backoff.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopped = true;
+      }
+      Duration doubled = backoff.multipliedBy(2);
+      backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+    }
   }
 }

@@ -13,6 +13,7 @@ import io.portager.sync.ImageCopier;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -31,12 +32,17 @@ public final class ImageSyncOperator implements AutoCloseable {
    * Settings of one operator process. A null {@code namespace} watches all namespaces, and a null
    * {@code leaderElection} runs without election, reconciling at once.
    */
+  /** Operator settings; {@code namespaces} empty watches every namespace. */
   public record Settings(
-      String namespace,
+      List<String> namespaces,
       int workers,
       int tagConcurrency,
       boolean allowCrossNamespaceSecrets,
-      LeaderElector.Settings leaderElection) {}
+      LeaderElector.Settings leaderElection) {
+    public Settings {
+      namespaces = List.copyOf(namespaces);
+    }
+  }
 
   public ImageSyncOperator(
       KubeClient kube,
@@ -76,7 +82,7 @@ public final class ImageSyncOperator implements AutoCloseable {
         Executors.newFixedThreadPool(
             settings.workers() * settings.tagConcurrency(), daemonThreads());
     WorkQueue queue = new WorkQueue(clock, Duration.ofSeconds(1), Duration.ofMinutes(5));
-    this.informer = new Informer(kube, ImageSyncs.RESOURCE, settings.namespace(), queue::add);
+    this.informer = new Informer(kube, ImageSyncs.RESOURCE, settings.namespaces(), queue::add);
     CredentialResolver credentials =
         new CredentialResolver(kube, settings.allowCrossNamespaceSecrets(), cloud);
     SyncRunner runner =

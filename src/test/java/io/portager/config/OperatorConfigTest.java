@@ -2,11 +2,11 @@ package io.portager.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +18,7 @@ class OperatorConfigTest {
     OperatorConfig config = OperatorConfig.parse(new String[0], Map.of());
 
     assertEquals("", config.kubeconfig());
-    assertNull(config.namespace());
+    assertEquals(List.of(), config.namespaces());
     assertEquals(2, config.workers());
     assertEquals(4, config.tagConcurrency());
     assertFalse(config.allowCrossNamespaceSecrets());
@@ -36,8 +36,16 @@ class OperatorConfigTest {
 
     assertEquals(5, config.workers());
     assertEquals(8, config.tagConcurrency());
-    assertEquals("team-a", config.namespace());
+    assertEquals(List.of("team-a"), config.namespaces());
     assertTrue(config.leaderElect());
+  }
+
+  @Test
+  void namespaceTakesCommaSeparatedList() {
+    OperatorConfig config =
+        OperatorConfig.parse(new String[] {"--namespace", " team-a,team-b,,team-a "}, Map.of());
+
+    assertEquals(List.of("team-a", "team-b"), config.namespaces());
   }
 
   @Test
@@ -64,6 +72,8 @@ class OperatorConfigTest {
         "--allow-cross-namespace-secrets=maybe|use true or false",
         "--registry-qps -1|use 0 (no limit) or a positive number",
         "--registry-max-in-flight 0|use a whole number of 1 or more",
+        "--namespace Team-A|\"Team-A\" is not a namespace name",
+        "--namespace a;b|use lower-case names separated by commas",
       })
   void rejectsBadFlags(String args, String fragment) {
     IllegalArgumentException e =

@@ -28,7 +28,7 @@ class InformerTest {
 
   private final FakeKube kube = new FakeKube();
   private final List<String> changes = Collections.synchronizedList(new ArrayList<>());
-  private final Informer informer = new Informer(kube, THINGS, null, changes::add);
+  private final Informer informer = new Informer(kube, THINGS, List.of(), changes::add);
 
   private static ObjectNode object(String name, String resourceVersion) {
     ObjectNode object = JSON.createObjectNode();

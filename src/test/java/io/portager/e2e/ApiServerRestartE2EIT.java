@@ -102,7 +102,7 @@ class ApiServerRestartE2EIT {
               kube,
               new KubeEventRecorder(kube, Clock.systemUTC(), "restart"),
               new Registries(Clock.systemUTC()),
-              new ImageSyncOperator.Settings(null, 2, 2, false, null),
+              new ImageSyncOperator.Settings(java.util.List.of(), 2, 2, false, null),
               Clock.systemUTC())) {
         operator.start();
         controlPlane.kubectlApply(imageSync("before", source, destination));

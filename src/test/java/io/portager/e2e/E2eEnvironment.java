@@ -162,7 +162,7 @@ final class E2eEnvironment {
             kube,
             new KubeEventRecorder(kube, Clock.systemUTC(), "e2e"),
             registries,
-            new ImageSyncOperator.Settings(null, 2, 4, false, null),
+            new ImageSyncOperator.Settings(java.util.List.of(), 2, 4, false, null),
             Clock.systemUTC(),
             metrics,
             CloudMethods.identities(

@@ -193,6 +193,31 @@ class HelmChartIT {
   }
 
   @Test
+  void watchNamespacesGrantRoleInEachNamespace() throws Exception {
+    CommandResult template =
+        helm(
+            "template",
+            "portager",
+            CHART.toString(),
+            "--namespace",
+            "portager-system",
+            "--set",
+            "watchNamespaces={team-a,team-b}");
+    assertEquals(0, template.exitCode(), template.stderr());
+    String rendered = template.stdout();
+
+    assertTrue(!rendered.contains("kind: ClusterRole"), "a cluster-wide role was rendered");
+    for (String namespace : new String[] {"team-a", "team-b"}) {
+      String role = "kind: Role\nmetadata:\n  name: portager\n  namespace: " + namespace + "\n";
+      String binding =
+          "kind: RoleBinding\nmetadata:\n  name: portager\n  namespace: " + namespace + "\n";
+      assertTrue(rendered.contains(role), "no Role in " + namespace + ":\n" + rendered);
+      assertTrue(rendered.contains(binding), "no RoleBinding in " + namespace + ":\n" + rendered);
+    }
+    assertTrue(rendered.contains("--namespace=team-a,team-b"), rendered);
+  }
+
+  @Test
   void installCreatesObjects() throws Exception {
     CommandResult install =
         helm(

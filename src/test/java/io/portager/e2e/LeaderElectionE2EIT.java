@@ -82,7 +82,7 @@ class LeaderElectionE2EIT {
             kube,
             new KubeEventRecorder(kube, Clock.systemUTC(), identity),
             new Registries(Clock.systemUTC()),
-            new ImageSyncOperator.Settings(null, 2, 2, false, election),
+            new ImageSyncOperator.Settings(java.util.List.of(), 2, 2, false, election),
             Clock.systemUTC());
     operator.start();
     return operator;

@@ -36,11 +36,16 @@ public final class ControlPlane implements AutoCloseable {
    * default} works. Stops whatever it started if a step fails.
    */
   public static ControlPlane start(RunDirectory run) {
+    return start(run, List.of());
+  }
+
+  /** Starts as above, passing {@code apiServerFlags} to kube-apiserver after its usual flags. */
+  public static ControlPlane start(RunDirectory run, List<String> apiServerFlags) {
     Path kubectl = Tools.find("kubectl");
     Etcd etcd = Etcd.start(run);
     KubeApiServer apiServer = null;
     try {
-      apiServer = KubeApiServer.start(run, etcd);
+      apiServer = KubeApiServer.start(run, etcd, apiServerFlags);
       Path kubeconfig = run.path().resolve("kubeconfig");
       writeKubeconfig(apiServer, kubeconfig);
       ControlPlane controlPlane = new ControlPlane(etcd, apiServer, kubeconfig, kubectl);
@@ -65,6 +70,21 @@ public final class ControlPlane implements AutoCloseable {
 
   public Path kubeconfig() {
     return kubeconfig;
+  }
+
+  /**
+   * Writes a copy of the kubeconfig whose server is {@code https://<host>} instead of the
+   * apiserver, for a proxy in front of it, and returns its path. The apiserver's certificate is
+   * valid for 127.0.0.1 on any port.
+   */
+  public Path kubeconfigThrough(String host, Path file) {
+    try {
+      String text = Files.readString(kubeconfig);
+      Files.writeString(file, text.replace(apiServer.url(), "https://" + host));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("write kubeconfig " + file, e);
+    }
   }
 
   /** Runs kubectl with this control plane's kubeconfig and returns stdout. */

@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
@@ -38,7 +39,10 @@ public final class KubeApiServer implements AutoCloseable {
   private volatile HttpClient httpClient;
   private Duration lastStartDuration = Duration.ZERO;
 
-  private KubeApiServer(RunDirectory run, Etcd etcd) {
+  private final List<String> extraFlags;
+
+  private KubeApiServer(RunDirectory run, Etcd etcd, List<String> extraFlags) {
+    this.extraFlags = List.copyOf(extraFlags);
     this.binary = Tools.find("kube-apiserver");
     this.etcd = etcd;
     this.directory = run.directory("apiserver");
@@ -50,7 +54,12 @@ public final class KubeApiServer implements AutoCloseable {
 
   /** Generates the client CA, admin certificate and service account key, then starts. */
   public static KubeApiServer start(RunDirectory run, Etcd etcd) {
-    KubeApiServer apiServer = new KubeApiServer(run, etcd);
+    return start(run, etcd, List.of());
+  }
+
+  /** Starts as above with {@code extraFlags} after the usual flags. */
+  public static KubeApiServer start(RunDirectory run, Etcd etcd, List<String> extraFlags) {
+    KubeApiServer apiServer = new KubeApiServer(run, etcd, extraFlags);
     apiServer.startProcess();
     return apiServer;
   }
@@ -136,21 +145,23 @@ public final class KubeApiServer implements AutoCloseable {
     // apiserver otherwise fails to pick an address to advertise. The ServiceAccount admission
     // plugin is disabled because no controller creates the default service accounts.
     List<String> command =
-        List.of(
-            binary.toString(),
-            "--advertise-address=127.0.0.1",
-            "--bind-address=127.0.0.1",
-            "--secure-port=" + port,
-            "--etcd-servers=" + etcd.clientUrl(),
-            "--cert-dir=" + certDirectory,
-            "--service-cluster-ip-range=10.0.0.0/24",
-            "--allow-privileged=true",
-            "--authorization-mode=RBAC",
-            "--disable-admission-plugins=ServiceAccount",
-            "--client-ca-file=" + clientCaCertificate(),
-            "--service-account-issuer=" + url() + "/",
-            "--service-account-key-file=" + directory.resolve("service-account.pub"),
-            "--service-account-signing-key-file=" + directory.resolve("service-account.key"));
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--advertise-address=127.0.0.1",
+                "--bind-address=127.0.0.1",
+                "--secure-port=" + port,
+                "--etcd-servers=" + etcd.clientUrl(),
+                "--cert-dir=" + certDirectory,
+                "--service-cluster-ip-range=10.0.0.0/24",
+                "--allow-privileged=true",
+                "--authorization-mode=RBAC",
+                "--disable-admission-plugins=ServiceAccount",
+                "--client-ca-file=" + clientCaCertificate(),
+                "--service-account-issuer=" + url() + "/",
+                "--service-account-key-file=" + directory.resolve("service-account.pub"),
+                "--service-account-signing-key-file=" + directory.resolve("service-account.key")));
+    command.addAll(extraFlags);
     process = ChildProcess.start("kube-apiserver", command, Map.of(), logFile);
     URI readyz = URI.create(url() + "/readyz");
     process.awaitReady("GET " + readyz + " returned 200", START_TIMEOUT, () -> isReady(readyz));

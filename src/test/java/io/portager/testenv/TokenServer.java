@@ -68,7 +68,8 @@ public final class TokenServer implements AutoCloseable {
   private final Clock clock;
   private final List<TokenRequest> requests = new CopyOnWriteArrayList<>();
   private final ExecutorService executor;
-  private final HttpServer server;
+  private final int port;
+  private volatile HttpServer server;
   private volatile Duration tokenLifetime;
 
   /** One request to {@code /token}, without the password. */
@@ -108,7 +109,8 @@ public final class TokenServer implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    this.server = createServer();
+    this.server = createServer(0);
+    this.port = server.getAddress().getPort();
   }
 
   /**
@@ -135,7 +137,7 @@ public final class TokenServer implements AutoCloseable {
 
   /** Returns the token endpoint, {@code http://<realm host>:<port>/token}. */
   public String realm() {
-    return "http://" + realmHost + ":" + server.getAddress().getPort() + "/token";
+    return "http://" + realmHost + ":" + port + "/token";
   }
 
   public String issuer() {
@@ -183,15 +185,26 @@ public final class TokenServer implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /** Stops answering: connections to the realm are refused until {@link #restart}. */
+  public void stop() {
+    server.stop(0);
+  }
+
+  /** Listens again on the same port after {@link #stop}, with the same signing key and users. */
+  public void restart() {
+    server = createServer(port);
+    server.start();
+  }
+
   @Override
   public void close() {
     server.stop(0);
     executor.shutdownNow();
   }
 
-  private HttpServer createServer() {
+  private HttpServer createServer(int listenPort) {
     try {
-      HttpServer created = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      HttpServer created = HttpServer.create(new InetSocketAddress("127.0.0.1", listenPort), 0);
       created.createContext("/token", this::handle);
       created.setExecutor(executor);
       return created;
