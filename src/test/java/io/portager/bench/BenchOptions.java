@@ -1,0 +1,96 @@
+package io.portager.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command-line options of {@link Bench}; see {@code scripts/bench --help}. */
+record BenchOptions(
+    boolean smoke,
+    int runs,
+    int largeRuns,
+    int repositories,
+    int tags,
+    List<Double> largeGibibytes,
+    List<Double> flatnessGibibytes,
+    boolean scaling,
+    List<String> jvmOptions,
+    Path jar,
+    Path output) {
+
+  static final String USAGE =
+      "usage: scripts/bench [--smoke] [--runs N] [--large-runs N] [--repositories R] [--tags T]\n"
+          + "  [--large-gib 2] [--flatness-gib 0.5,8] [--no-scaling] [--jvm-options \"...\"]\n"
+          + "  [--output DIR]\n"
+          + "--smoke runs a tiny fixture once per tool and fails if a tool fails or a digest differs.";
+
+  static BenchOptions parse(String[] args) {
+    boolean smoke = false;
+    int runs = 5;
+    int largeRuns = -1;
+    int repositories = 4;
+    int tags = 50;
+    List<Double> large = List.of(2.0);
+    List<Double> flatness = List.of(0.5, 8.0);
+    boolean scaling = true;
+    List<String> jvmOptions = List.of();
+    Path jar = null;
+    Path output = Path.of("target", "bench");
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      switch (arg) {
+        case "--smoke" -> smoke = true;
+        case "--no-scaling" -> scaling = false;
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--large-runs" -> largeRuns = Integer.parseInt(args[++i]);
+        case "--repositories" -> repositories = Integer.parseInt(args[++i]);
+        case "--tags" -> tags = Integer.parseInt(args[++i]);
+        case "--large-gib" -> large = sizes(args[++i]);
+        case "--flatness-gib" -> flatness = sizes(args[++i]);
+        case "--jvm-options" -> jvmOptions = words(args[++i]);
+        case "--jar" -> jar = Path.of(args[++i]);
+        case "--output" -> output = Path.of(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
+      }
+    }
+    if (smoke) {
+      return new BenchOptions(
+          true, 1, 1, 2, 3, List.of(1.0 / 64), List.of(), false, jvmOptions, jar, output);
+    }
+    if (largeRuns < 0) {
+      largeRuns = Math.min(runs, 3);
+    }
+    return new BenchOptions(
+        false,
+        runs,
+        largeRuns,
+        repositories,
+        tags,
+        large,
+        flatness,
+        scaling,
+        jvmOptions,
+        jar,
+        output);
+  }
+
+  private static List<Double> sizes(String text) {
+    List<Double> sizes = new ArrayList<>();
+    for (String part : text.split(",")) {
+      if (!part.isBlank()) {
+        sizes.add(Double.parseDouble(part.trim()));
+      }
+    }
+    return List.copyOf(sizes);
+  }
+
+  private static List<String> words(String text) {
+    List<String> words = new ArrayList<>();
+    for (String word : text.trim().split("\\s+")) {
+      if (!word.isEmpty()) {
+        words.add(word);
+      }
+    }
+    return List.copyOf(words);
+  }
+}
