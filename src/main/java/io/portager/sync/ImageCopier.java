@@ -8,6 +8,7 @@ import io.portager.oci.Platform;
 import io.portager.registry.BlobTransfer;
 import io.portager.registry.RegistryException;
 import io.portager.registry.Repository;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +38,11 @@ public final class ImageCopier {
   }
 
   ImageCopier(int rememberedBlobs) {
-    this.destinationBlobs = new DestinationBlobs(rememberedBlobs);
+    this(new DestinationBlobs(rememberedBlobs, Clock.systemUTC()));
+  }
+
+  ImageCopier(DestinationBlobs destinationBlobs) {
+    this.destinationBlobs = destinationBlobs;
   }
 
   /** Syncs {@code tag} with {@link CopyOptions#DEFAULT}; throws RegistryException on failure. */
@@ -298,7 +303,8 @@ public final class ImageCopier {
 
     /** Returns empty when the destination already has the blob. */
     private Optional<BlobTransfer> transferIfMissing(Descriptor blob) {
-      if (destination.blobExists(blob.digest())) {
+      if (destinationBlobs.recentlySeen(destination, blob.digest())
+          || destination.blobExists(blob.digest())) {
         destinationBlobs.remember(destination, blob.digest());
         return Optional.empty();
       }
