@@ -76,26 +76,39 @@ public final class Bench {
     startEnvironment();
     Map<String, List<String>> images = Peers.images(fixture.repositories(), fixture.tags());
     log("scenario=cold");
-    coldCopy("cold copy", images, options.runs());
+    coldCopy("cold copy", images, options.coldRuns());
+    writeReport(false);
     log("scenario=unchanged");
     resync("unchanged resync", images, options.runs(), false);
+    writeReport(false);
     log("scenario=tag-moved");
     resync("one tag moved", images, options.runs(), true);
+    writeReport(false);
     log("scenario=startup");
     startup(options.runs());
+    writeReport(false);
     log("scenario=storm");
     storm();
+    writeReport(false);
     log("scenario=large");
     large();
+    writeReport(false);
     if (options.scaling()) {
       log("scenario=scaling");
       new Scaling(this).run();
     }
+    writeReport(true);
+  }
+
+  /** Writes the results so far, so a failure late in a long run keeps the earlier scenarios. */
+  private void writeReport(boolean print) throws IOException {
     Report report = new Report(samples, extra, environment(), options);
     Files.writeString(
         options.output().resolve("results.json"), JSON.writeValueAsString(report.json()));
     Files.writeString(options.output().resolve("tables.md"), report.markdown());
-    System.out.println(report.markdown());
+    if (print) {
+      System.out.println(report.markdown());
+    }
   }
 
   private void startEnvironment() throws Exception {
@@ -155,21 +168,50 @@ public final class Bench {
     }
   }
 
-  /** Measures from process start to the first finished no-change run of every tag. */
+  /**
+   * Measures, for each set of JVM options, the seconds from process start to the first finished
+   * no-change run of every tag, the RSS two seconds after that run, and the idle RSS after the
+   * informer listed the ImageSyncs with no sync due.
+   */
   private void startup(int runs) throws Exception {
-    List<Double> seconds = new ArrayList<>();
-    List<Long> residentAfter = new ArrayList<>();
-    for (int i = 0; i < runs; i++) {
-      stopOperator();
-      driver.requestSync("bench");
-      operator = startOperatorProcess(List.of());
-      driver.awaitSyncNowHandled("bench", SYNC_TIMEOUT);
-      seconds.add((System.nanoTime() - operator.startedNanos()) / 1e9);
-      Thread.sleep(2000);
-      residentAfter.add(operator.residentBytes());
+    Map<String, Object> byOptions = new LinkedHashMap<>();
+    for (List<String> jvmOptions : List.of(options.jvmOptions(), BenchOptions.CHART_JVM_OPTIONS)) {
+      String label = String.join(" ", jvmOptions);
+      if (byOptions.containsKey(label)) {
+        continue;
+      }
+      List<Double> seconds = new ArrayList<>();
+      List<Long> residentAfter = new ArrayList<>();
+      List<Long> idle = new ArrayList<>();
+      List<Map<String, Double>> phases = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        stopOperator();
+        driver.requestSync("bench");
+        Instant started = Instant.now();
+        operator = startOperatorProcess(jvmOptions, List.of());
+        driver.awaitSyncNowHandled("bench", SYNC_TIMEOUT);
+        seconds.add((System.nanoTime() - operator.startedNanos()) / 1e9);
+        phases.add(
+            operator.secondsToEvents(
+                started,
+                List.of("operator_starting", "informer_listed", "sync_started", "sync_finished")));
+        Thread.sleep(2000);
+        residentAfter.add(operator.residentBytes());
+        stopOperator();
+        operator = startOperatorProcess(jvmOptions, List.of());
+        operator.awaitLog("informer_listed", Duration.ofSeconds(60));
+        Thread.sleep(1500);
+        idle.add(operator.residentBytes());
+      }
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("startupToFirstNoChangeRunSeconds", seconds);
+      result.put("secondsToLogEvents", phases);
+      result.put("residentBytesTwoSecondsAfterFirstRun", residentAfter);
+      result.put("idleResidentBytesAfterInformerList", idle);
+      byOptions.put(label, result);
     }
-    extra.put("startupToFirstNoChangeRunSeconds", seconds);
-    extra.put("residentBytesTwoSecondsAfterFirstRun", residentAfter);
+    extra.put("startupByJvmOptions", byOptions);
+    restartOperator(List.of());
   }
 
   private void storm() throws Exception {
@@ -187,7 +229,7 @@ public final class Bench {
       ObjectNode status = driver.awaitGeneration("storm", generation, SYNC_TIMEOUT);
       double wall = (System.nanoTime() - started) / 1e9;
       List<String> failed = PortagerDriver.failedTags(status);
-      verify(proxy.host(), images, destination.host(), "storm");
+      verify(source.host(), images, destination.host(), "storm");
       StormCheck check = StormCheck.of(proxy.arrivals(), qps, proxy.retryAfterSeconds());
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("proxyLimitPerSecond", limit);
@@ -392,8 +434,12 @@ public final class Bench {
   }
 
   private OperatorProcess startOperatorProcess(List<String> flags) {
+    return startOperatorProcess(options.jvmOptions(), flags);
+  }
+
+  private OperatorProcess startOperatorProcess(List<String> jvmOptions, List<String> flags) {
     return OperatorProcess.start(
-        jar, controlPlane.kubeconfig(), options.jvmOptions(), flags, run.logFile("operator"));
+        jar, controlPlane.kubeconfig(), jvmOptions, flags, run.logFile("operator"));
   }
 
   private void stopOperator() {

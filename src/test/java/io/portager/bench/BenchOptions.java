@@ -8,6 +8,7 @@ import java.util.List;
 record BenchOptions(
     boolean smoke,
     int runs,
+    int coldRuns,
     int largeRuns,
     int repositories,
     int tags,
@@ -19,21 +20,39 @@ record BenchOptions(
     Path output) {
 
   static final String USAGE =
-      "usage: scripts/bench [--smoke] [--runs N] [--large-runs N] [--repositories R] [--tags T]\n"
+      "usage: scripts/bench [--smoke] [--runs N] [--cold-runs N] [--large-runs N] [--repositories R] [--tags T]\n"
           + "  [--large-gib 2] [--flatness-gib 0.5,8] [--no-scaling] [--jvm-options \"...\"]\n"
           + "  [--output DIR]\n"
           + "--smoke runs a tiny fixture once per tool and fails if a tool fails or a digest differs.";
+
+  /**
+   * The chart's {@code jvmOptions} with {@code -XX:MaxRAM} standing in for the chart's 384 MiB
+   * memory limit, which a container would impose.
+   */
+  static final List<String> CHART_JVM_OPTIONS =
+      List.of("-XX:MaxRAM=384m", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError");
+
+  /** The options the operator runs with unless {@code --jvm-options} says otherwise. */
+  static final List<String> DEFAULT_JVM_OPTIONS =
+      List.of(
+          "-XX:MaxRAM=384m",
+          "-XX:MaxRAMPercentage=75",
+          "-XX:+UseSerialGC",
+          "-Xss512k",
+          "-XX:ReservedCodeCacheSize=48m",
+          "-XX:+ExitOnOutOfMemoryError");
 
   static BenchOptions parse(String[] args) {
     boolean smoke = false;
     int runs = 5;
     int largeRuns = -1;
+    int coldRuns = -1;
     int repositories = 4;
     int tags = 50;
     List<Double> large = List.of(2.0);
     List<Double> flatness = List.of(0.5, 8.0);
     boolean scaling = true;
-    List<String> jvmOptions = List.of();
+    List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
     Path jar = null;
     Path output = Path.of("target", "bench");
     for (int i = 0; i < args.length; i++) {
@@ -42,6 +61,7 @@ record BenchOptions(
         case "--smoke" -> smoke = true;
         case "--no-scaling" -> scaling = false;
         case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--cold-runs" -> coldRuns = Integer.parseInt(args[++i]);
         case "--large-runs" -> largeRuns = Integer.parseInt(args[++i]);
         case "--repositories" -> repositories = Integer.parseInt(args[++i]);
         case "--tags" -> tags = Integer.parseInt(args[++i]);
@@ -55,14 +75,18 @@ record BenchOptions(
     }
     if (smoke) {
       return new BenchOptions(
-          true, 1, 1, 2, 3, List.of(1.0 / 64), List.of(), false, jvmOptions, jar, output);
+          true, 1, 1, 1, 2, 3, List.of(1.0 / 64), List.of(), false, jvmOptions, jar, output);
     }
     if (largeRuns < 0) {
       largeRuns = Math.min(runs, 3);
     }
+    if (coldRuns < 0) {
+      coldRuns = runs;
+    }
     return new BenchOptions(
         false,
         runs,
+        coldRuns,
         largeRuns,
         repositories,
         tags,

@@ -6,9 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The operator jar in its own JVM, with its CPU time and resident memory read from {@code /proc}.
@@ -16,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 final class OperatorProcess implements AutoCloseable {
   /** Clock ticks per second of {@code /proc/PID/stat}; 100 on every Linux build in use. */
   private static final double TICKS_PER_SECOND = 100.0;
+
+  private static final Pattern LOG_LINE = Pattern.compile("^time=(\\S+) .* event=(\\S+)");
 
   private final Process process;
   private final Path log;
@@ -75,6 +83,30 @@ final class OperatorProcess implements AutoCloseable {
       }
       Thread.sleep(20);
     }
+  }
+
+  /**
+   * Returns, for each event, the seconds from {@code since} to the first log line of that event
+   * stamped at or after {@code since}; the log's millisecond stamps bound the precision.
+   */
+  Map<String, Double> secondsToEvents(Instant since, List<String> events) {
+    Map<String, Double> result = new LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+        Matcher matcher = LOG_LINE.matcher(line);
+        if (!matcher.find()) {
+          continue;
+        }
+        Instant at = Instant.parse(matcher.group(1));
+        String event = matcher.group(2);
+        if (!at.isBefore(since.truncatedTo(ChronoUnit.MILLIS)) && events.contains(event)) {
+          result.putIfAbsent(event, Duration.between(since, at).toMillis() / 1000.0);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("read " + log, e);
+    }
+    return result;
   }
 
   /** Returns user plus system CPU seconds so far. */
