@@ -27,10 +27,14 @@
  *
  * <p>Blobs are mounted instead of copied when the source repository is on the same endpoint, or
  * when this process already wrote the blob to another repository of the destination registry. A
- * blob that another worker is copying to the same repository is waited for, not copied twice.
+ * blob that another worker is copying to the same repository is waited for, not copied twice. A
+ * blob that this process wrote to or found in a repository in the last five minutes is not checked
+ * with a HEAD again, so tags that share layers cost one check per layer and run.
  *
- * <p>Known limits: copies run sequentially within one tag; with referrers on, every run lists the
- * referrers of every copied manifest even when the tag is unchanged, so new signatures arrive; two
- * syncs that update the same destination referrers tag at once can lose an entry.
+ * <p>Known limits: a blob deleted from the destination within five minutes of being seen fails the
+ * next manifest PUT that needs it, until a retry after that window copies it again; copies run
+ * sequentially within one tag; with referrers on, every run lists the referrers of every copied
+ * manifest even when the tag is unchanged, so new signatures arrive; two syncs that update the same
+ * destination referrers tag at once can lose an entry.
  */
 package io.portager.sync;

@@ -11,8 +11,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,8 +25,11 @@ final class FixturePusher {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String baseUrl;
 
-  /** Blobs known to exist, as {@code repository@digest}. */
-  private final Set<String> pushed = ConcurrentHashMap.newKeySet();
+  /**
+   * Uploads started, as {@code repository@digest}; a thread that needs a blob another thread is
+   * uploading waits for that upload, so no manifest is pushed before its blobs.
+   */
+  private final Map<String, CompletableFuture<Void>> pushed = new ConcurrentHashMap<>();
 
   FixturePusher(String host) {
     this.baseUrl = "http://" + host;
@@ -34,8 +38,18 @@ final class FixturePusher {
   /** Pushes a small blob held in memory and returns its digest. */
   String pushBlob(String repository, byte[] content) {
     String digest = sha256(content);
-    if (pushed.add(repository + "@" + digest)) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> other = pushed.putIfAbsent(repository + "@" + digest, mine);
+    if (other != null) {
+      other.join();
+      return digest;
+    }
+    try {
       upload(repository, digest, HttpRequest.BodyPublishers.ofByteArray(content));
+      mine.complete(null);
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
     }
     return digest;
   }
