@@ -72,6 +72,18 @@ final class DestinationBlobs {
     return seen != null && seen.plus(PRESENT_FOR).isAfter(clock.instant());
   }
 
+  /** Drops every blob remembered as present in {@code repository}. */
+  void forget(Repository repository) {
+    synchronized (present) {
+      present
+          .keySet()
+          .removeIf(
+              blob ->
+                  blob.endpoint().equals(repository.endpoint())
+                      && blob.repository().equals(repository.name()));
+    }
+  }
+
   private static <K, V> Map<K, V> lruMap(int capacity) {
     return new LinkedHashMap<>(16, 0.75f, true) {
       @Override

@@ -82,7 +82,7 @@ public final class ImageCopier {
     Copy copy = new Copy(source, destination, destinationBlobs);
     Manifest manifest = upToDate ? null : target.manifest(source);
     if (manifest != null) {
-      copy.contentOf(manifest, 0);
+      healingLostBlobs(copy, manifest, () -> copy.contentOf(manifest, 0));
     }
     int referrers = 0;
     if (options.referrers()) {
@@ -92,7 +92,7 @@ public final class ImageCopier {
     if (manifest == null) {
       return target.result(false, copy, referrers);
     }
-    destination.putManifest(tag, manifest);
+    healingLostBlobs(copy, manifest, () -> destination.putManifest(tag, manifest));
     copy.manifestsPushed++;
 
     LOG.debug(
@@ -116,6 +116,33 @@ public final class ImageCopier {
         "referrers",
         referrers);
     return target.result(true, copy, referrers);
+  }
+
+  /**
+   * Runs {@code write}, a write that needs the content of {@code manifest} in the destination. A
+   * MANIFEST_BLOB_UNKNOWN answer means a blob that this process took to be in the destination
+   * repository is gone (deleted, or the registry lost its storage), so the repository's remembered
+   * blobs are dropped, the content is copied again with a HEAD for each blob, and {@code write}
+   * runs once more.
+   */
+  private void healingLostBlobs(Copy copy, Manifest manifest, Runnable write) {
+    try {
+      write.run();
+    } catch (RegistryException e) {
+      if (!"MANIFEST_BLOB_UNKNOWN".equals(e.errorCode())) {
+        throw e;
+      }
+      destinationBlobs.forget(copy.destination);
+      LOG.info(
+          "remembered_blobs_dropped",
+          "destination",
+          location(copy.destination),
+          "error",
+          e.getMessage());
+      copy.restart();
+      copy.contentOf(manifest, 0);
+      write.run();
+    }
   }
 
   /**
@@ -244,6 +271,12 @@ public final class ImageCopier {
     private int manifestsPushed;
     private int blobsMounted;
     private int blobsSkipped;
+
+    /** Forgets what this copy has seen, so {@link #contentOf} checks everything again. */
+    void restart() {
+      blobsSeen.clear();
+      manifestsSeen.clear();
+    }
 
     Copy(Repository source, Repository destination, DestinationBlobs destinationBlobs) {
       this.source = source;

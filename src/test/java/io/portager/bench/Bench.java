@@ -76,24 +76,36 @@ public final class Bench {
     startEnvironment();
     Map<String, List<String>> images = Peers.images(fixture.repositories(), fixture.tags());
     log("scenario=cold");
-    coldCopy("cold copy", images, options.coldRuns());
+    if (options.scenarios().contains("cold")) {
+      coldCopy("cold copy", images, options.coldRuns());
+    }
     writeReport(false);
     log("scenario=unchanged");
-    resync("unchanged resync", images, options.runs(), false);
+    if (options.scenarios().contains("unchanged")) {
+      resync("unchanged resync", images, options.runs(), false);
+    }
     writeReport(false);
     log("scenario=tag-moved");
-    resync("one tag moved", images, options.runs(), true);
+    if (options.scenarios().contains("tag-moved")) {
+      resync("one tag moved", images, options.runs(), true);
+    }
     writeReport(false);
     log("scenario=startup");
-    startup(options.runs());
+    if (options.scenarios().contains("startup")) {
+      startup(options.runs());
+    }
     writeReport(false);
     log("scenario=storm");
-    storm();
+    if (options.scenarios().contains("storm")) {
+      storm();
+    }
     writeReport(false);
     log("scenario=large");
-    large();
+    if (options.scenarios().contains("large")) {
+      large();
+    }
     writeReport(false);
-    if (options.scaling()) {
+    if (options.scaling() && options.scenarios().contains("scaling")) {
       log("scenario=scaling");
       new Scaling(this).run();
     }

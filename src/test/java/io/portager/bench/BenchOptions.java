@@ -15,6 +15,7 @@ record BenchOptions(
     List<Double> largeGibibytes,
     List<Double> flatnessGibibytes,
     boolean scaling,
+    List<String> scenarios,
     List<String> jvmOptions,
     Path jar,
     Path output) {
@@ -22,7 +23,7 @@ record BenchOptions(
   static final String USAGE =
       "usage: scripts/bench [--smoke] [--runs N] [--cold-runs N] [--large-runs N] [--repositories R] [--tags T]\n"
           + "  [--large-gib 2] [--flatness-gib 0.5,8] [--no-scaling] [--jvm-options \"...\"]\n"
-          + "  [--output DIR]\n"
+          + "  [--scenarios cold,unchanged,tag-moved,startup,storm,large,scaling] [--output DIR]\n"
           + "--smoke runs a tiny fixture once per tool and fails if a tool fails or a digest differs.";
 
   /**
@@ -42,6 +43,9 @@ record BenchOptions(
           "-XX:ReservedCodeCacheSize=48m",
           "-XX:+ExitOnOutOfMemoryError");
 
+  static final List<String> ALL_SCENARIOS =
+      List.of("cold", "unchanged", "tag-moved", "startup", "storm", "large", "scaling");
+
   static BenchOptions parse(String[] args) {
     boolean smoke = false;
     int runs = 5;
@@ -52,6 +56,7 @@ record BenchOptions(
     List<Double> large = List.of(2.0);
     List<Double> flatness = List.of(0.5, 8.0);
     boolean scaling = true;
+    List<String> scenarios = ALL_SCENARIOS;
     List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
     Path jar = null;
     Path output = Path.of("target", "bench");
@@ -60,6 +65,7 @@ record BenchOptions(
       switch (arg) {
         case "--smoke" -> smoke = true;
         case "--no-scaling" -> scaling = false;
+        case "--scenarios" -> scenarios = words(args[++i].replace(',', ' '));
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--cold-runs" -> coldRuns = Integer.parseInt(args[++i]);
         case "--large-runs" -> largeRuns = Integer.parseInt(args[++i]);
@@ -75,7 +81,19 @@ record BenchOptions(
     }
     if (smoke) {
       return new BenchOptions(
-          true, 1, 1, 1, 2, 3, List.of(1.0 / 64), List.of(), false, jvmOptions, jar, output);
+          true,
+          1,
+          1,
+          1,
+          2,
+          3,
+          List.of(1.0 / 64),
+          List.of(),
+          false,
+          scenarios,
+          jvmOptions,
+          jar,
+          output);
     }
     if (largeRuns < 0) {
       largeRuns = Math.min(runs, 3);
@@ -93,6 +111,7 @@ record BenchOptions(
         large,
         flatness,
         scaling,
+        scenarios,
         jvmOptions,
         jar,
         output);

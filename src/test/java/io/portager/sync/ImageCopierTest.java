@@ -152,6 +152,28 @@ class ImageCopierTest {
   }
 
   @Test
+  void blobLostFromDestinationIsCopiedAgain() {
+    destinationRegistry.checkManifestBlobs = true;
+    copier.sync(source, destination, "v1");
+    destinationRegistry.blobs.remove(sharedLayer.digest());
+    Descriptor configV2 =
+        sourceRegistry.addBlob(MediaTypes.OCI_MANIFEST, bytes("{\"architecture\":\"s390x\"}"));
+    Digest imageV2 = addImage(configV2, sharedLayer);
+    sourceRegistry.addManifest(
+        "team/app",
+        "v2",
+        MediaTypes.OCI_MANIFEST,
+        sourceRegistry.manifest("team/app", imageV2.toString()));
+
+    TagResult result = copier.sync(source, destination, "v2");
+
+    assertTrue(result.copied());
+    assertArrayEquals(
+        sourceRegistry.blobs.get(sharedLayer.digest()),
+        destinationRegistry.blobs.get(sharedLayer.digest()));
+  }
+
+  @Test
   void corruptBlobFailsAndTagIsNotPushed() {
     sourceRegistry.corruptBlobs.add(sharedLayer.digest());
 
