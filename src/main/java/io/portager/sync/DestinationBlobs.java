@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * holding one future per destination repository and digest while a copy runs, removed by the thread
  * that added it; and {@code runningOnEndpoint}, the same per registry endpoint and digest, so a
  * copy to a second repository can wait and then mount from the first. {@code present}, guarded by
- * its own monitor, holds when each repository was last seen to contain a blob, so the tags of one
+ * its own monitor, records when each repository was last seen to contain a blob, so the tags of one
  * run that share a layer check it with one HEAD instead of one per tag.
  */
 final class DestinationBlobs {
@@ -33,8 +33,9 @@ final class DestinationBlobs {
 
   /**
    * How long a blob seen in a repository is taken to be there without a HEAD. One sync run of
-   * hundreds of tags fits in it, and a blob deleted from the destination in that window makes the
-   * tag's manifest PUT fail, which the next retry after the window repairs.
+   * hundreds of tags fits in it. A blob deleted from the destination in that window makes a
+   * manifest PUT fail with MANIFEST_BLOB_UNKNOWN, and {@link ImageCopier} then calls {@link
+   * #forget} and copies the tag's content again.
    */
   static final Duration PRESENT_FOR = Duration.ofMinutes(5);
 

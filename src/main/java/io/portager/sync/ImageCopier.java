@@ -120,7 +120,7 @@ public final class ImageCopier {
 
   /**
    * Runs {@code write}, a write that needs the content of {@code manifest} in the destination. A
-   * MANIFEST_BLOB_UNKNOWN answer means a blob that this process took to be in the destination
+   * MANIFEST_BLOB_UNKNOWN response means a blob that this process took to be in the destination
    * repository is gone (deleted, or the registry lost its storage), so the repository's remembered
    * blobs are dropped, the content is copied again with a HEAD for each blob, and {@code write}
    * runs once more.

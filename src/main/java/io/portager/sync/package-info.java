@@ -31,10 +31,12 @@
  * blob that this process wrote to or found in a repository in the last five minutes is not checked
  * with a HEAD again, so tags that share layers cost one check per layer and run.
  *
- * <p>Known limits: a blob deleted from the destination within five minutes of being seen fails the
- * next manifest PUT that needs it, until a retry after that window copies it again; copies run
- * sequentially within one tag; with referrers on, every run lists the referrers of every copied
- * manifest even when the tag is unchanged, so new signatures arrive; two syncs that update the same
- * destination referrers tag at once can lose an entry.
+ * <p>When a manifest PUT gets MANIFEST_BLOB_UNKNOWN, a remembered blob is gone from the
+ * destination, so the repository's remembered blobs are dropped and the tag's content is copied
+ * again with a HEAD per blob.
+ *
+ * <p>Known limits: copies run sequentially within one tag; with referrers on, every run lists the
+ * referrers of every copied manifest even when the tag is unchanged, so new signatures arrive; two
+ * syncs that update the same destination referrers tag at once can lose an entry.
  */
 package io.portager.sync;

@@ -181,9 +181,9 @@ public final class Bench {
   }
 
   /**
-   * Measures, for each set of JVM options, the seconds from process start to the first finished
-   * no-change run of every tag, the RSS two seconds after that run, and the idle RSS after the
-   * informer listed the ImageSyncs with no sync due.
+   * Measures each set of JVM options: the seconds from process start to the first finished
+   * no-change run of every tag, and the RSS two seconds after that run. It also measures the idle
+   * RSS after the informer listed the ImageSyncs when no sync is due.
    */
   private void startup(int runs) throws Exception {
     Map<String, Object> byOptions = new LinkedHashMap<>();

@@ -33,7 +33,7 @@ record BenchOptions(
   static final List<String> CHART_JVM_OPTIONS =
       List.of("-XX:MaxRAM=384m", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError");
 
-  /** The options the operator runs with unless {@code --jvm-options} says otherwise. */
+  /** The options the operator runs with unless {@code --jvm-options} sets others. */
   static final List<String> DEFAULT_JVM_OPTIONS =
       List.of(
           "-XX:MaxRAM=384m",
