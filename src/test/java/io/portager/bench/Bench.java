@@ -44,12 +44,12 @@ public final class Bench {
   private OciRegistry source;
   private OciRegistry destination;
   private FixturePusher sourcePusher;
-  private FixturePusher destinationReader;
   private Fixture fixture;
   private Peers peers;
   private PortagerDriver driver;
   private OperatorProcess operator;
   private int tagVersion;
+  private Path jar;
 
   private Bench(BenchOptions options) {
     this.options = options;
@@ -141,7 +141,6 @@ public final class Bench {
         OciRegistry.start(
             run, "destination", OciRegistry.Implementation.DISTRIBUTION_3, RegistryAuth.none());
     sourcePusher = new FixturePusher(source.host());
-    destinationReader = new FixturePusher(destination.host());
     peers = new Peers(run.directory("peers"));
     driver = new PortagerDriver(controlPlane.kubeconfig());
     fixture = new Fixture(options.repositories(), options.tags(), Fixture.DEFAULT_SIZES);
@@ -149,12 +148,9 @@ public final class Bench {
     fixture.push(sourcePusher, 8);
     extra.put("fixturePushSeconds", (System.nanoTime() - started) / 1e9);
     extra.put("uniqueBlobBytes", fixture.uniqueBlobBytes());
-    extra.put("jar", jar.toString());
     this.jar = jar;
     log("fixture_pushed tags=" + options.repositories() * options.tags());
   }
-
-  private Path jar;
 
   // ---- scenarios -------------------------------------------------------------------------
 
