@@ -41,6 +41,7 @@ record BenchOptions(
           "-XX:+UseSerialGC",
           "-Xss512k",
           "-XX:ReservedCodeCacheSize=48m",
+          "-Djdk.httpclient.bufsize=65536",
           "-XX:+ExitOnOutOfMemoryError");
 
   static final List<String> ALL_SCENARIOS =
