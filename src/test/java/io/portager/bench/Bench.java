@@ -446,8 +446,10 @@ public final class Bench {
   }
 
   private OperatorProcess startOperatorProcess(List<String> jvmOptions, List<String> flags) {
+    List<String> allFlags = new ArrayList<>(options.operatorFlags());
+    allFlags.addAll(flags);
     return OperatorProcess.start(
-        jar, controlPlane.kubeconfig(), jvmOptions, flags, run.logFile("operator"));
+        jar, controlPlane.kubeconfig(), jvmOptions, allFlags, run.logFile("operator"));
   }
 
   private void stopOperator() {

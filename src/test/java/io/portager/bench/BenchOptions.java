@@ -17,12 +17,14 @@ record BenchOptions(
     boolean scaling,
     List<String> scenarios,
     List<String> jvmOptions,
+    List<String> operatorFlags,
     Path jar,
     Path output) {
 
   static final String USAGE =
       "usage: scripts/bench [--smoke] [--runs N] [--cold-runs N] [--large-runs N] [--repositories R] [--tags T]\n"
           + "  [--large-gib 2] [--flatness-gib 0.5,8] [--no-scaling] [--jvm-options \"...\"]\n"
+          + "  [--operator-flags \"--tag-concurrency 8 ...\"]\n"
           + "  [--scenarios cold,unchanged,tag-moved,startup,storm,large,scaling] [--output DIR]\n"
           + "--smoke runs a tiny fixture once per tool and fails if a tool fails or a digest differs.";
 
@@ -59,6 +61,7 @@ record BenchOptions(
     boolean scaling = true;
     List<String> scenarios = ALL_SCENARIOS;
     List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
+    List<String> operatorFlags = List.of();
     Path jar = null;
     Path output = Path.of("target", "bench");
     for (int i = 0; i < args.length; i++) {
@@ -75,6 +78,7 @@ record BenchOptions(
         case "--large-gib" -> large = sizes(args[++i]);
         case "--flatness-gib" -> flatness = sizes(args[++i]);
         case "--jvm-options" -> jvmOptions = words(args[++i]);
+        case "--operator-flags" -> operatorFlags = words(args[++i]);
         case "--jar" -> jar = Path.of(args[++i]);
         case "--output" -> output = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
@@ -93,6 +97,7 @@ record BenchOptions(
           false,
           scenarios,
           jvmOptions,
+          operatorFlags,
           jar,
           output);
     }
@@ -114,6 +119,7 @@ record BenchOptions(
         scaling,
         scenarios,
         jvmOptions,
+        operatorFlags,
         jar,
         output);
   }
