@@ -423,6 +423,9 @@ public final class Bench {
 
   void ensureImageSync(String name, String sourceHost, Map<String, List<String>> images)
       throws Exception {
+    if (operator == null) {
+      restartOperator(List.of());
+    }
     driver.delete(name);
     long generation =
         driver.create(
