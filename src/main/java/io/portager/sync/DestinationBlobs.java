@@ -4,6 +4,9 @@ import io.portager.oci.Digest;
 import io.portager.registry.RegistryEndpoint;
 import io.portager.registry.RegistryException;
 import io.portager.registry.Repository;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,23 +24,31 @@ import java.util.function.Supplier;
  * drops the least recently used, guarded by its own monitor; and {@code running}, a concurrent map
  * holding one future per destination repository and digest while a copy runs, removed by the thread
  * that added it; and {@code runningOnEndpoint}, the same per registry endpoint and digest, so a
- * copy to a second repository can wait and then mount from the first.
+ * copy to a second repository can wait and then mount from the first. {@code present}, guarded by
+ * its own monitor, records when each repository was last seen to contain a blob, so the tags of one
+ * run that share a layer check it with one HEAD instead of one per tag.
  */
 final class DestinationBlobs {
   static final int DEFAULT_CAPACITY = 10_000;
 
+  /**
+   * How long a blob seen in a repository is taken to be there without a HEAD. One sync run of
+   * hundreds of tags fits in it. A blob deleted from the destination in that window makes a
+   * manifest PUT fail with MANIFEST_BLOB_UNKNOWN, and {@link ImageCopier} then calls {@link
+   * #forget} and copies the tag's content again.
+   */
+  static final Duration PRESENT_FOR = Duration.ofMinutes(5);
+
   private final Map<BlobAt, String> known;
+  private final Map<BlobIn, Instant> present;
+  private final Clock clock;
   private final Map<BlobIn, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
   private final Map<BlobAt, CompletableFuture<Void>> runningOnEndpoint = new ConcurrentHashMap<>();
 
-  DestinationBlobs(int capacity) {
-    this.known =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<BlobAt, String> eldest) {
-            return size() > capacity;
-          }
-        };
+  DestinationBlobs(int capacity, Clock clock) {
+    this.clock = clock;
+    this.present = lruMap(capacity);
+    this.known = lruMap(capacity);
   }
 
   /** Records that {@code repository} contains {@code digest}. */
@@ -45,6 +56,42 @@ final class DestinationBlobs {
     synchronized (known) {
       known.put(new BlobAt(repository.endpoint(), digest), repository.name());
     }
+    synchronized (present) {
+      present.put(new BlobIn(repository.endpoint(), repository.name(), digest), clock.instant());
+    }
+  }
+
+  /**
+   * Returns whether {@code repository} was seen to contain {@code digest} within {@link
+   * #PRESENT_FOR}.
+   */
+  boolean recentlySeen(Repository repository, Digest digest) {
+    Instant seen;
+    synchronized (present) {
+      seen = present.get(new BlobIn(repository.endpoint(), repository.name(), digest));
+    }
+    return seen != null && seen.plus(PRESENT_FOR).isAfter(clock.instant());
+  }
+
+  /** Drops every blob remembered as present in {@code repository}. */
+  void forget(Repository repository) {
+    synchronized (present) {
+      present
+          .keySet()
+          .removeIf(
+              blob ->
+                  blob.endpoint().equals(repository.endpoint())
+                      && blob.repository().equals(repository.name()));
+    }
+  }
+
+  private static <K, V> Map<K, V> lruMap(int capacity) {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+        return size() > capacity;
+      }
+    };
   }
 
   /** Returns another repository of the same endpoint known to hold {@code digest}. */

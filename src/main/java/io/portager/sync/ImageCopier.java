@@ -8,6 +8,7 @@ import io.portager.oci.Platform;
 import io.portager.registry.BlobTransfer;
 import io.portager.registry.RegistryException;
 import io.portager.registry.Repository;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +38,11 @@ public final class ImageCopier {
   }
 
   ImageCopier(int rememberedBlobs) {
-    this.destinationBlobs = new DestinationBlobs(rememberedBlobs);
+    this(new DestinationBlobs(rememberedBlobs, Clock.systemUTC()));
+  }
+
+  ImageCopier(DestinationBlobs destinationBlobs) {
+    this.destinationBlobs = destinationBlobs;
   }
 
   /** Syncs {@code tag} with {@link CopyOptions#DEFAULT}; throws RegistryException on failure. */
@@ -77,7 +82,7 @@ public final class ImageCopier {
     Copy copy = new Copy(source, destination, destinationBlobs);
     Manifest manifest = upToDate ? null : target.manifest(source);
     if (manifest != null) {
-      copy.contentOf(manifest, 0);
+      healingLostBlobs(copy, manifest, () -> copy.contentOf(manifest, 0));
     }
     int referrers = 0;
     if (options.referrers()) {
@@ -87,7 +92,7 @@ public final class ImageCopier {
     if (manifest == null) {
       return target.result(false, copy, referrers);
     }
-    destination.putManifest(tag, manifest);
+    healingLostBlobs(copy, manifest, () -> destination.putManifest(tag, manifest));
     copy.manifestsPushed++;
 
     LOG.debug(
@@ -111,6 +116,33 @@ public final class ImageCopier {
         "referrers",
         referrers);
     return target.result(true, copy, referrers);
+  }
+
+  /**
+   * Runs {@code write}, a write that needs the content of {@code manifest} in the destination. A
+   * MANIFEST_BLOB_UNKNOWN response means a blob that this process took to be in the destination
+   * repository is gone (deleted, or the registry lost its storage), so the repository's remembered
+   * blobs are dropped, the content is copied again with a HEAD for each blob, and {@code write}
+   * runs once more.
+   */
+  private void healingLostBlobs(Copy copy, Manifest manifest, Runnable write) {
+    try {
+      write.run();
+    } catch (RegistryException e) {
+      if (!"MANIFEST_BLOB_UNKNOWN".equals(e.errorCode())) {
+        throw e;
+      }
+      destinationBlobs.forget(copy.destination);
+      LOG.info(
+          "remembered_blobs_dropped",
+          "destination",
+          location(copy.destination),
+          "error",
+          e.getMessage());
+      copy.restart();
+      copy.contentOf(manifest, 0);
+      write.run();
+    }
   }
 
   /**
@@ -240,6 +272,12 @@ public final class ImageCopier {
     private int blobsMounted;
     private int blobsSkipped;
 
+    /** Forgets what this copy has seen, so {@link #contentOf} checks everything again. */
+    void restart() {
+      blobsSeen.clear();
+      manifestsSeen.clear();
+    }
+
     Copy(Repository source, Repository destination, DestinationBlobs destinationBlobs) {
       this.source = source;
       this.destination = destination;
@@ -298,7 +336,8 @@ public final class ImageCopier {
 
     /** Returns empty when the destination already has the blob. */
     private Optional<BlobTransfer> transferIfMissing(Descriptor blob) {
-      if (destination.blobExists(blob.digest())) {
+      if (destinationBlobs.recentlySeen(destination, blob.digest())
+          || destination.blobExists(blob.digest())) {
         destinationBlobs.remember(destination, blob.digest());
         return Optional.empty();
       }

@@ -27,7 +27,13 @@
  *
  * <p>Blobs are mounted instead of copied when the source repository is on the same endpoint, or
  * when this process already wrote the blob to another repository of the destination registry. A
- * blob that another worker is copying to the same repository is waited for, not copied twice.
+ * blob that another worker is copying to the same repository is waited for, not copied twice. A
+ * blob that this process wrote to or found in a repository in the last five minutes is not checked
+ * with a HEAD again, so tags that share layers cost one check per layer and run.
+ *
+ * <p>When a manifest PUT gets MANIFEST_BLOB_UNKNOWN, a remembered blob is gone from the
+ * destination, so the repository's remembered blobs are dropped and the tag's content is copied
+ * again with a HEAD per blob.
  *
  * <p>Known limits: copies run sequentially within one tag; with referrers on, every run lists the
  * referrers of every copied manifest even when the tag is unchanged, so new signatures arrive; two

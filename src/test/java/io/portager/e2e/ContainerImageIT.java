@@ -56,7 +56,10 @@ class ContainerImageIT {
       JsonNode process = config.path("config");
       assertEquals("65532:65532", process.path("User").asText());
       assertEquals("/opt/java/bin/java", process.path("Entrypoint").get(0).asText());
-      assertEquals("/app/portager.jar", process.path("Entrypoint").get(3).asText());
+      JsonNode entrypoint = process.path("Entrypoint");
+      assertEquals("-jar", entrypoint.get(entrypoint.size() - 2).asText());
+      assertEquals("/app/portager.jar", entrypoint.get(entrypoint.size() - 1).asText());
+      assertTrue(entrypoint.toString().contains("\"-XX:+UseSerialGC\""), entrypoint.toString());
       assertEquals("linux", config.path("os").asText());
 
       JsonNode manifest =

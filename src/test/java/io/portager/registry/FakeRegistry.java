@@ -89,6 +89,9 @@ public final class FakeRegistry implements AutoCloseable {
   /** Whether mount requests are answered 202 (a normal session) even for a known blob. */
   public volatile boolean declineMounts;
 
+  /** Whether a manifest PUT that names a config or layer blob the registry lacks gets 400. */
+  public volatile boolean checkManifestBlobs;
+
   public volatile boolean requireToken;
   public volatile boolean requireBasicAtTokenEndpoint;
   public volatile boolean omitManifestDigest;
@@ -247,12 +250,31 @@ public final class FakeRegistry implements AutoCloseable {
     }
   }
 
+  private boolean blobsPresent(byte[] manifest) throws IOException {
+    JsonNode root = JSON.readTree(manifest);
+    List<JsonNode> descriptors = new ArrayList<>();
+    if (root.has("config")) {
+      descriptors.add(root.path("config"));
+    }
+    root.path("layers").forEach(descriptors::add);
+    for (JsonNode descriptor : descriptors) {
+      if (!blobs.containsKey(Digest.parse(descriptor.path("digest").asText()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void manifestRequest(HttpExchange exchange, String method, String path, byte[] body)
       throws IOException {
     int at = path.indexOf("/manifests/");
     String repository = path.substring("/v2/".length(), at);
     String reference = path.substring(at + "/manifests/".length());
     if (method.equals("PUT")) {
+      if (checkManifestBlobs && !blobsPresent(body)) {
+        error(exchange, 400, "MANIFEST_BLOB_UNKNOWN");
+        return;
+      }
       String type = exchange.getRequestHeaders().getFirst("Content-Type");
       Digest digest =
           addManifest(repository, reference.contains(":") ? null : reference, type, body);

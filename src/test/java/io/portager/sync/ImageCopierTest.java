@@ -126,6 +126,54 @@ class ImageCopierTest {
   }
 
   @Test
+  void blobSeenThisRunIsNotCheckedAgain() {
+    copier.sync(source, destination, "v1");
+    Descriptor configV2 =
+        sourceRegistry.addBlob(MediaTypes.OCI_MANIFEST, bytes("{\"architecture\":\"riscv64\"}"));
+    Digest imageV2 = addImage(configV2, sharedLayer);
+    sourceRegistry.addManifest(
+        "team/app",
+        "v2",
+        MediaTypes.OCI_MANIFEST,
+        sourceRegistry.manifest("team/app", imageV2.toString()));
+    destinationRegistry.requests.clear();
+
+    TagResult result = copier.sync(source, destination, "v2");
+
+    assertTrue(result.copied());
+    List<String> layerHeads =
+        destinationRegistry.requests.stream()
+            .filter(r -> r.startsWith("HEAD") && r.contains(sharedLayer.digest().toString()))
+            .toList();
+    assertEquals(List.of(), layerHeads);
+    assertArrayEquals(
+        sourceRegistry.blobs.get(sharedLayer.digest()),
+        destinationRegistry.blobs.get(sharedLayer.digest()));
+  }
+
+  @Test
+  void blobLostFromDestinationIsCopiedAgain() {
+    destinationRegistry.checkManifestBlobs = true;
+    copier.sync(source, destination, "v1");
+    destinationRegistry.blobs.remove(sharedLayer.digest());
+    Descriptor configV2 =
+        sourceRegistry.addBlob(MediaTypes.OCI_MANIFEST, bytes("{\"architecture\":\"s390x\"}"));
+    Digest imageV2 = addImage(configV2, sharedLayer);
+    sourceRegistry.addManifest(
+        "team/app",
+        "v2",
+        MediaTypes.OCI_MANIFEST,
+        sourceRegistry.manifest("team/app", imageV2.toString()));
+
+    TagResult result = copier.sync(source, destination, "v2");
+
+    assertTrue(result.copied());
+    assertArrayEquals(
+        sourceRegistry.blobs.get(sharedLayer.digest()),
+        destinationRegistry.blobs.get(sharedLayer.digest()));
+  }
+
+  @Test
   void corruptBlobFailsAndTagIsNotPushed() {
     sourceRegistry.corruptBlobs.add(sharedLayer.digest());
 
