@@ -169,6 +169,22 @@ class EcrTokenSourceTest {
   }
 
   @Test
+  void failedRefreshKeepsValidCachedToken() {
+    aws.expiresAt(clock.instant().plus(Duration.ofHours(12)));
+    RegistryTokenSource source = ecr(BASE).tokenSource(CloudAuthOptions.NONE);
+    Credential first = source.credential(HOST);
+    clock.advance(Duration.ofHours(11).plusMinutes(50));
+    aws.deny("GetAuthorizationToken");
+
+    Credential during = source.credential(HOST);
+    clock.advance(Duration.ofMinutes(11));
+
+    assertEquals(first, during);
+    assertEquals(2, aws.requests("GetAuthorizationToken").size());
+    assertThrows(CloudCredentialException.class, () -> source.credential(HOST));
+  }
+
+  @Test
   void tokenCachedPerRegionAndRole() {
     Ecr shared = ecr(BASE);
 
