@@ -276,6 +276,7 @@ class CloudMethodsE2EIT {
       String status = failed.toString();
       assertTrue(log.contains("imagesync=" + ns + "/rejected"), "the operator log lacks the sync");
       assertTrue(log.contains("returned 401"), "the registry did not reject the Google token");
+      assertTrue(status.contains("roles/artifactregistry.reader"), status);
       String token = garCredentials.password();
       List<String> forms =
           List.of(
