@@ -45,8 +45,9 @@ final class CredentialResolver {
   }
 
   /**
-   * Returns the lookup for one side of a sync. A cloud method fetches its credential here, once per
-   * sync and registry, from a token source that caches it across syncs.
+   * Returns the lookup for one side of a sync. A cloud method fetches its credential here, so a
+   * failing identity service fails the whole sync at once, and again for each repository from the
+   * token source's cache, so a token that expires during a long sync is replaced.
    *
    * @throws CredentialException when a Secret cannot be used
    * @throws CloudCredentialException when the cloud identity service rejects the request or cannot
@@ -66,8 +67,21 @@ final class CredentialResolver {
                 () ->
                     new CloudCredentialException(
                         auth.field() + ".method " + auth.method() + " is not supported", false));
-    Credential credential = source.credential(registryHost);
-    return repository -> credential;
+    source.credential(registryHost);
+    return repository -> cloudCredential(source, registryHost);
+  }
+
+  /**
+   * Returns the token source's credential for one tag job. The source returns its cached token, so
+   * a sync that outlives the token (a Google access token lasts one hour) gets a fresh one for
+   * later jobs.
+   */
+  private static Credential cloudCredential(RegistryTokenSource source, String registryHost) {
+    try {
+      return source.credential(registryHost);
+    } catch (CloudCredentialException e) {
+      throw new CredentialException(e.getMessage());
+    }
   }
 
   /** Returns the repository creator of a cloud method, or empty when it has none. */

@@ -117,7 +117,7 @@ final class SyncRunner {
           result.bytesCopied());
       return TagOutcome.succeeded(job, result);
     } catch (RegistryException e) {
-      String message = explain(e);
+      String message = explain(plan, e);
       LOG.warn(
           "tag_failed",
           "imagesync",
@@ -134,6 +134,36 @@ final class SyncRunner {
       LOG.error("tag_failed", "imagesync", key, "tag", job.tag(), "error", e.toString());
       return TagOutcome.failed(job, "sync failed: " + e.getMessage(), false);
     }
+  }
+
+  /**
+   * Adds what to do next to a registry failure of a sync. A 401 or 403 from a registry reached with
+   * a cloud identity names the permission to grant instead of a Secret.
+   */
+  static String explain(
+      RegistryException e,
+      AuthPlan sourceAuth,
+      String sourceHost,
+      AuthPlan destinationAuth,
+      String destinationHost) {
+    if (e.isAuthFailure()) {
+      String hint =
+          CloudAuthHints.forFailure(
+              e.getMessage(), sourceAuth, sourceHost, destinationAuth, destinationHost);
+      if (hint != null) {
+        return e.getMessage() + ": " + hint;
+      }
+    }
+    return explain(e);
+  }
+
+  static String explain(SyncPlan plan, RegistryException e) {
+    return explain(
+        e,
+        plan.sourceAuth(),
+        plan.sourceEndpoint().host(),
+        plan.destinationAuth(),
+        plan.destinationEndpoint().host());
   }
 
   /** Adds what to do next to a registry failure. */

@@ -69,7 +69,7 @@ final class TagResolver {
               available, query.constraint(), query.include(), query.exclude(), query.maxTags());
       return new QueryResult(query, selected, null, false);
     } catch (RegistryException e) {
-      return new QueryResult(query, List.of(), "list tags: " + SyncRunner.explain(e), true);
+      return new QueryResult(query, List.of(), "list tags: " + SyncRunner.explain(plan, e), true);
     } catch (CredentialException e) {
       return new QueryResult(query, List.of(), e.getMessage(), true);
     } catch (IllegalArgumentException e) {

@@ -19,8 +19,10 @@ import io.portager.testenv.RegistryAuth;
 import io.portager.testenv.RegistryCredentials;
 import io.portager.testenv.TokenServer;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -236,5 +238,57 @@ class CloudMethodsE2EIT {
     JsonNode ready = condition(invalid, "Ready");
     assertEquals("InvalidSpec", ready.path("reason").asText());
     assertTrue(ready.path("message").asText().contains("auth.method gar"), ready.toString());
+  }
+
+  @Test
+  void rejectedGoogleTokenStaysOutOfLogEventsAndStatus() throws Exception {
+    String ns = "gar-rejected";
+    env.createNamespace(ns);
+    RegistryCredentials other =
+        RegistryCredentials.of("oauth2accesstoken", "other-" + UUID.randomUUID());
+    try (OciRegistry rejecting =
+        OciRegistry.start(
+            env.run,
+            "gar-rejecting-registry",
+            OciRegistry.Implementation.DISTRIBUTION_3,
+            RegistryAuth.htpasswd(Map.of(other.username(), other.password())))) {
+      env.controlPlane.kubectlApply(
+          "apiVersion: portager.portager.io/v1alpha1\n"
+              + "kind: ImageSync\n"
+              + "metadata: {name: rejected, namespace: "
+              + ns
+              + "}\n"
+              + "spec:\n"
+              + "  schedule: \"@every 1h\"\n"
+              + "  source: {registry: \""
+              + named(GAR_NAME, rejecting)
+              + "\", plainHTTP: true, auth: {method: gar}}\n"
+              + "  destination: {registry: \""
+              + env.basicRegistry.host()
+              + "\", plainHTTP: true, auth: {method: anonymous}}\n"
+              + "  images:\n"
+              + "    - {name: project/app, tags: [\"1.0\"]}\n");
+      JsonNode failed =
+          env.awaitImageSync(ns, "rejected", TIMEOUT, "Ready=False", s -> readyIs(s, "False"));
+
+      String log = env.operatorLogText();
+      String events = env.controlPlane.kubectl("get", "events", "-n", ns, "-o", "json");
+      String status = failed.toString();
+      assertTrue(log.contains("imagesync=" + ns + "/rejected"), "the operator log lacks the sync");
+      assertTrue(log.contains("returned 401"), "the registry did not reject the Google token");
+      assertTrue(status.contains("roles/artifactregistry.reader"), status);
+      String token = garCredentials.password();
+      List<String> forms =
+          List.of(
+              token,
+              Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)),
+              Base64.getEncoder()
+                  .encodeToString(garCredentials.colonForm().getBytes(StandardCharsets.UTF_8)));
+      for (String form : forms) {
+        assertFalse(log.contains(form), "the operator log contains the Google token");
+        assertFalse(events.contains(form), "an Event contains the Google token");
+        assertFalse(status.contains(form), "the status contains the Google token");
+      }
+    }
   }
 }

@@ -244,6 +244,37 @@ class EcrE2EIT {
     assertTrue(roleError.contains("auth.roleArn applies to method ecr only"), roleError);
   }
 
+  @Test
+  void crdRejectsInvalidRepositorySettings() throws Exception {
+    String ns = "ecr-settings-admission";
+    env.createNamespace(ns);
+    StringBuilder manyTags = new StringBuilder();
+    for (int i = 0; i < 51; i++) {
+      manyTags.append(i == 0 ? "" : ", ").append("k").append(i).append(": v");
+    }
+
+    String mutability =
+        rejectedApply("mutability", settingsYaml(ns, "imageTagMutability: SOMETIMES"));
+    String keyWithoutKms =
+        rejectedApply("kms", settingsYaml(ns, "encryption: {type: AES256, kmsKey: alias/x}"));
+    String tooMany = rejectedApply("many-tags", settingsYaml(ns, "tags: {" + manyTags + "}"));
+    String longKey =
+        rejectedApply("long-key", settingsYaml(ns, "tags: {" + "k".repeat(129) + ": v}"));
+
+    assertTrue(mutability.contains("imageTagMutability"), mutability);
+    assertTrue(
+        keyWithoutKms.contains("encryption.kmsKey needs encryption.type KMS"), keyWithoutKms);
+    assertTrue(tooMany.contains("must have at most 50 items"), tooMany);
+    assertTrue(longKey.contains("tag keys are 1 to 128 characters"), longKey);
+  }
+
+  private static String settingsYaml(String namespace, String settings) {
+    return imageSyncYaml(namespace, "{registry: docker.io}", "{method: ecr}")
+        .replace(
+            "auth: {method: ecr}}", "auth: {method: ecr}, repositorySettings: {" + settings + "}}")
+        .replace("  images:", "  createDestinationRepos: true\n  images:");
+  }
+
   private static String imageSyncYaml(String namespace, String source, String destinationAuth) {
     return "apiVersion: portager.portager.io/v1alpha1\n"
         + "kind: ImageSync\n"

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.portager.cloud.CloudAuthOptions;
 import io.portager.cloud.RepositorySettings;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -125,6 +126,55 @@ class AuthValidatorTest {
 
     assertEquals("InvalidSpec", e.reason());
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "ecr|123456789012.DKR.ECR.US-EAST-1.AMAZONAWS.COM/team",
+        "ecr|123456789012.dkr.ecr.us-east-1.amazonaws.com:443/team/sub",
+        "gar|EU.GCR.IO/project",
+        "gar|US-DOCKER.PKG.DEV/project/repo",
+        "acr|Portager.AzureCR.io/team",
+      })
+  void cloudMethodsAcceptOddButValidHosts(String method, String registry) throws Exception {
+
+    SyncPlan plan = SpecValidator.validate(cloudDestination(method, registry), m -> true);
+
+    assertEquals(method, plan.destinationAuth().method());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "ecr|123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example",
+        "ecr|123456789012.dkr.ecr.us-east-1.amazonaws.com./team",
+        "ecr|evil.example#123456789012.dkr.ecr.us-east-1.amazonaws.com",
+        "ecr|[::1]:5000/123456789012.dkr.ecr.us-east-1.amazonaws.com",
+        "gar|evil.example#.gcr.io/project",
+        "gar|EVIL.EXAMPLE#.GCR.IO",
+        "gar|evil.example#-docker.pkg.dev",
+        "gar|evilgcr.io",
+        "gar|gcr.io./project",
+        "gar|[::1]:443",
+        "gar|evil.example/gcr.io/project",
+        "acr|evil.example#.azurecr.io",
+        "acr|portager.azurecr.io./team",
+        "acr|[fe80::1]",
+        "acr|evil.example/portager.azurecr.io",
+      })
+  void cloudMethodsRejectLookAlikeHosts(String method, String registry) {
+
+    InvalidSpecException e =
+        assertThrows(
+            InvalidSpecException.class,
+            () -> SpecValidator.validate(cloudDestination(method, registry), m -> true));
+
+    assertEquals("InvalidSpec", e.reason());
+    String host = registry.split("/", 2)[0].toLowerCase(Locale.ROOT);
+    assertTrue(e.getMessage().contains(host), e.getMessage());
   }
 
   private static ImageSyncSpec cloudDestination(String method, String registry) throws Exception {

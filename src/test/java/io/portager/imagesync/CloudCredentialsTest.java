@@ -79,14 +79,15 @@ class CloudCredentialsTest {
   }
 
   @Test
-  void lookupFetchesTokenOncePerSync() {
+  void lookupAsksSourceUpFrontAndPerRepository() {
     CredentialResolver resolver = new CredentialResolver(null, false, identities);
 
     CredentialResolver.Lookup lookup = resolver.lookup(ecr("arn:aws:iam::1:role/r"), "apps", HOST);
 
     assertEquals(new Credential.Basic("AWS", "token-for-" + HOST), lookup.forRepository("a"));
     assertEquals(new Credential.Basic("AWS", "token-for-" + HOST), lookup.forRepository("b"));
-    assertEquals(List.of("credential " + HOST + " arn:aws:iam::1:role/r"), created.get(0).calls);
+    String call = "credential " + HOST + " arn:aws:iam::1:role/r";
+    assertEquals(List.of(call, call, call), created.get(0).calls);
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.portager.cloud.CloudCredentialException;
 import io.portager.cloud.RegistryTokenSource;
 import io.portager.cloud.RepositoryCreator;
 import io.portager.cloud.RepositorySettings;
+import io.portager.log.Log;
 import io.portager.registry.Credential;
 import java.time.Instant;
 import java.util.Base64;
@@ -23,7 +24,9 @@ import software.amazon.awssdk.services.ecr.model.Tag;
 /**
  * ECR credentials and repository creation for one ImageSync's settings (its optional role). The
  * password of user {@code AWS} comes from GetAuthorizationToken and is cached per account, region
- * and role until {@link Ecr.Settings#refreshBefore} it expires.
+ * and role until {@link Ecr.Settings#refreshBefore} it expires. When that refresh fails, the cached
+ * token is used until it expires, as {@link io.portager.cloud.TokenCache} does for Google and
+ * Azure.
  */
 final class EcrTokenSource implements RegistryTokenSource, RepositoryCreator {
   record TokenKey(String account, String region, String roleArn, String externalId) {}
@@ -35,6 +38,8 @@ final class EcrTokenSource implements RegistryTokenSource, RepositoryCreator {
       return "CachedToken[expiresAt=" + expiresAt + "]";
     }
   }
+
+  private static final Log LOG = Log.get("cloud");
 
   private final Ecr ecr;
   private final CloudAuthOptions options;
@@ -52,8 +57,34 @@ final class EcrTokenSource implements RegistryTokenSource, RepositoryCreator {
     // compute blocks other updates of this key (and of keys in its hash bin) while the token is
     // fetched, so concurrent tags of one account, region and role send one request between them.
     CachedToken token =
-        ecr.tokens().compute(key, (k, cached) -> fresh(cached) ? cached : fetch(host));
+        ecr.tokens().compute(key, (k, cached) -> fresh(cached) ? cached : refresh(cached, host));
     return token.credential();
+  }
+
+  /**
+   * Fetches a new token, or keeps {@code cached} while it is still valid when the fetch fails, so a
+   * short outage of ECR or STS during the refresh window does not fail a sync.
+   */
+  private CachedToken refresh(CachedToken cached, EcrHost host) {
+    try {
+      return fetch(host);
+    } catch (CloudCredentialException e) {
+      Instant now = ecr.settings().clock().instant();
+      if (cached == null || !now.isBefore(cached.expiresAt())) {
+        throw e;
+      }
+      LOG.warn(
+          "cloud_token_refresh_failed",
+          "registry",
+          describe(host),
+          "expires_at",
+          cached.expiresAt(),
+          "error",
+          e.getMessage(),
+          "action",
+          "using the cached token until it expires");
+      return cached;
+    }
   }
 
   @Override

@@ -20,8 +20,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,6 +171,43 @@ class EcrTokenSourceTest {
 
     assertEquals(1, beforeRefresh);
     assertEquals(2, aws.requests("GetAuthorizationToken").size());
+  }
+
+  @Test
+  void failedRefreshKeepsValidCachedToken() {
+    aws.expiresAt(clock.instant().plus(Duration.ofHours(12)));
+    RegistryTokenSource source = ecr(BASE).tokenSource(CloudAuthOptions.NONE);
+    Credential first = source.credential(HOST);
+    clock.advance(Duration.ofHours(11).plusMinutes(50));
+    aws.deny("GetAuthorizationToken");
+
+    Credential during = source.credential(HOST);
+    clock.advance(Duration.ofMinutes(11));
+
+    assertEquals(first, during);
+    assertEquals(2, aws.requests("GetAuthorizationToken").size());
+    assertThrows(CloudCredentialException.class, () -> source.credential(HOST));
+  }
+
+  @Test
+  void concurrentCallersShareOneFetch() throws Exception {
+    aws.setLatency(Duration.ofMillis(200));
+    Ecr shared = ecr(BASE);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<Credential>> results = new ArrayList<>();
+
+    try {
+      for (int i = 0; i < 16; i++) {
+        results.add(pool.submit(() -> shared.tokenSource(CloudAuthOptions.NONE).credential(HOST)));
+      }
+      for (Future<Credential> result : results) {
+        result.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertEquals(1, aws.requests("GetAuthorizationToken").size());
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -53,6 +54,7 @@ public final class FakeAws implements AutoCloseable {
   private volatile String password = "fake-ecr-password";
   private volatile Instant expiresAt = Instant.now().plusSeconds(12 * 3600);
   private volatile int issued;
+  private volatile Duration latency = Duration.ZERO;
 
   public FakeAws() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -108,8 +110,14 @@ public final class FakeAws implements AutoCloseable {
     denied.add(operation);
   }
 
+  /** Delays every answer, so concurrent callers overlap with a request in flight. */
+  public void setLatency(Duration value) {
+    latency = value;
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      pause();
       String body = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
       String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -278,5 +286,13 @@ public final class FakeAws implements AutoCloseable {
     List<String> operations = new ArrayList<>();
     requests.forEach(r -> operations.add(r.operation()));
     return operations;
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(latency.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
