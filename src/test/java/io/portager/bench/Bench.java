@@ -127,13 +127,7 @@ public final class Bench {
     Path jar = options.jar() != null ? options.jar() : findJar();
     extra.put("jar", jar.toString());
     controlPlane = ControlPlane.start(run);
-    controlPlane.kubectl("apply", "-f", Path.of("crd").toAbsolutePath().toString());
-    controlPlane.kubectl(
-        "wait",
-        "--for",
-        "condition=Established",
-        "--timeout=60s",
-        "crd/imagesyncs.portager.portager.io");
+    controlPlane.installCrd();
     source =
         OciRegistry.start(
             run, "source", OciRegistry.Implementation.DISTRIBUTION_3, RegistryAuth.none());

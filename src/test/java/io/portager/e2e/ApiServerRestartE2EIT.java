@@ -16,7 +16,6 @@ import io.portager.testenv.OciRegistry;
 import io.portager.testenv.RegistryAuth;
 import io.portager.testenv.RunDirectory;
 import io.portager.testenv.Tools;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,13 +87,7 @@ class ApiServerRestartE2EIT {
                 OciRegistry.Implementation.DISTRIBUTION_3,
                 RegistryAuth.none());
         StallingRegistry source = StallingRegistry.trickling(Duration.ofSeconds(6))) {
-      controlPlane.kubectl("apply", "-f", Path.of("crd").toAbsolutePath().toString());
-      controlPlane.kubectl(
-          "wait",
-          "--for",
-          "condition=Established",
-          "--timeout=60s",
-          "crd/imagesyncs.portager.portager.io");
+      controlPlane.installCrd();
       HttpKubeClient kube =
           new HttpKubeClient(KubeConfig.load(controlPlane.kubeconfig().toString()));
       try (ImageSyncOperator operator =

@@ -138,13 +138,7 @@ final class E2eEnvironment {
   }
 
   private void installCrd() {
-    controlPlane.kubectl("apply", "-f", Path.of("crd").toAbsolutePath().toString());
-    controlPlane.kubectl(
-        "wait",
-        "--for",
-        "condition=Established",
-        "--timeout=60s",
-        "crd/imagesyncs.portager.portager.io");
+    controlPlane.installCrd();
   }
 
   private ImageSyncOperator startOperator() {

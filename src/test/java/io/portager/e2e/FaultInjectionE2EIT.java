@@ -59,13 +59,7 @@ class FaultInjectionE2EIT {
   static void start() throws Exception {
     run = RunDirectory.create("faults");
     controlPlane = ControlPlane.start(run, List.of("--watch-cache=false"));
-    controlPlane.kubectl("apply", "-f", Path.of("crd").toAbsolutePath().toString());
-    controlPlane.kubectl(
-        "wait",
-        "--for",
-        "condition=Established",
-        "--timeout=60s",
-        "crd/imagesyncs.portager.portager.io");
+    controlPlane.installCrd();
     source =
         OciRegistry.start(
             run, "faults-source", OciRegistry.Implementation.DISTRIBUTION_3, RegistryAuth.none());

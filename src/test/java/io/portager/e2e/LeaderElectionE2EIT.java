@@ -52,13 +52,7 @@ class LeaderElectionE2EIT {
         OciRegistry.start(
             run, "leader-registry", OciRegistry.Implementation.DISTRIBUTION_3, RegistryAuth.none());
     skopeo = Skopeo.create(run);
-    controlPlane.kubectl("apply", "-f", Path.of("crd").toAbsolutePath().toString());
-    controlPlane.kubectl(
-        "wait",
-        "--for",
-        "condition=Established",
-        "--timeout=60s",
-        "crd/imagesyncs.portager.portager.io");
+    controlPlane.installCrd();
   }
 
   @AfterAll

@@ -41,13 +41,7 @@ class NamespacesE2EIT {
                 "namespaces-registry",
                 OciRegistry.Implementation.DISTRIBUTION_3,
                 RegistryAuth.none())) {
-      controlPlane.kubectl("apply", "-f", Path.of("crd").toAbsolutePath().toString());
-      controlPlane.kubectl(
-          "wait",
-          "--for",
-          "condition=Established",
-          "--timeout=60s",
-          "crd/imagesyncs.portager.portager.io");
+      controlPlane.installCrd();
       for (String namespace : List.of("team-a", "team-b", "team-c", "portager-system")) {
         controlPlane.kubectl("create", "namespace", namespace);
       }

@@ -12,7 +12,6 @@ import io.portager.testenv.RegistryAuth;
 import io.portager.testenv.RegistryCredentials;
 import io.portager.testenv.RunDirectory;
 import io.portager.testenv.Skopeo;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -60,13 +59,7 @@ class OperatorLoadIT {
                 "load-destination",
                 OciRegistry.Implementation.DISTRIBUTION_3,
                 RegistryAuth.none())) {
-      controlPlane.kubectl("apply", "-f", Path.of("crd").toAbsolutePath().toString());
-      controlPlane.kubectl(
-          "wait",
-          "--for",
-          "condition=Established",
-          "--timeout=60s",
-          "crd/imagesyncs.portager.portager.io");
+      controlPlane.installCrd();
       Skopeo skopeo = Skopeo.create(run);
       for (String tag : TAGS) {
         Fixtures.push(

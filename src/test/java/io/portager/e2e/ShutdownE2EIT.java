@@ -47,13 +47,7 @@ class ShutdownE2EIT {
                 OciRegistry.Implementation.DISTRIBUTION_3,
                 RegistryAuth.none());
         StallingRegistry source = StallingRegistry.trickling(Duration.ofSeconds(6))) {
-      controlPlane.kubectl("apply", "-f", Path.of("crd").toAbsolutePath().toString());
-      controlPlane.kubectl(
-          "wait",
-          "--for",
-          "condition=Established",
-          "--timeout=60s",
-          "crd/imagesyncs.portager.portager.io");
+      controlPlane.installCrd();
       Path log = run.logFile("operator-process");
       Process operator =
           new ProcessBuilder(

@@ -47,13 +47,7 @@ class SigkillE2EIT {
                 "sigkill-destination",
                 OciRegistry.Implementation.DISTRIBUTION_3,
                 RegistryAuth.none())) {
-      controlPlane.kubectl("apply", "-f", Path.of("crd").toAbsolutePath().toString());
-      controlPlane.kubectl(
-          "wait",
-          "--for",
-          "condition=Established",
-          "--timeout=60s",
-          "crd/imagesyncs.portager.portager.io");
+      controlPlane.installCrd();
       Skopeo skopeo = Skopeo.create(run);
       Map<String, String> digests = new TreeMap<>();
       for (String tag : List.of("1", "2")) {

@@ -22,7 +22,6 @@ import io.portager.testenv.RegistryAuth;
 import io.portager.testenv.RegistryCredentials;
 import io.portager.testenv.RunDirectory;
 import io.portager.testenv.Skopeo;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,13 +128,7 @@ class StatusConflictE2EIT {
                 "conflict-registry",
                 OciRegistry.Implementation.DISTRIBUTION_3,
                 RegistryAuth.none())) {
-      controlPlane.kubectl("apply", "-f", Path.of("crd").toAbsolutePath().toString());
-      controlPlane.kubectl(
-          "wait",
-          "--for",
-          "condition=Established",
-          "--timeout=60s",
-          "crd/imagesyncs.portager.portager.io");
+      controlPlane.installCrd();
       String digest =
           Fixtures.push(
                   Skopeo.create(run),

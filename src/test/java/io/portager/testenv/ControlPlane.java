@@ -97,6 +97,20 @@ public final class ControlPlane implements AutoCloseable {
     return Tools.execute(kubectlCommand(arguments));
   }
 
+  /**
+   * Applies the ImageSync CRD from the {@code crd} folder of the working directory, the repository
+   * root under Maven, and waits until the API server serves it.
+   */
+  public void installCrd() {
+    kubectl("apply", "-f", Path.of("crd").toAbsolutePath().toString());
+    kubectl(
+        "wait",
+        "--for",
+        "condition=Established",
+        "--timeout=60s",
+        "crd/imagesyncs.portager.portager.io");
+  }
+
   /** Runs {@code kubectl apply -f -} with {@code yaml} on stdin and returns stdout. */
   public String kubectlApply(String yaml) {
     return Tools.run(kubectlCommand("apply", "-f", "-").withStdin(yaml)).stdout();
