@@ -96,8 +96,9 @@ final class BlobUpload {
         response = destination.sendUpload(action, put);
       } catch (RegistryException e) {
         // Draining a large source after a destination failure would waste the transfer, so only
-        // a mismatch already seen counts here.
+        // a mismatch or a source failure already seen counts here.
         throwIfMismatchSeen(body);
+        throwIfSourceFailed(body, e);
         throw e;
       }
 
@@ -158,6 +159,34 @@ final class BlobUpload {
     if (mismatch.isPresent()) {
       throw corruptSource(action, mismatch.get());
     }
+  }
+
+  /**
+   * Throws an error that names the source when reading it failed during the upload, because the
+   * upload's own error then blames the destination. Retryable, as a failed read usually is.
+   */
+  private void throwIfSourceFailed(VerifyingInputStream body, RegistryException uploadFailure) {
+    Optional<IOException> failure = body.sourceFailureSeen();
+    if (failure.isEmpty()) {
+      return;
+    }
+    RegistryException sourceFailure =
+        new RegistryException(
+            0,
+            null,
+            action
+                + ": reading the blob from the source "
+                + source.endpoint().host()
+                + "/"
+                + source.name()
+                + " failed: "
+                + failure.get().getMessage()
+                + ": check the source registry and the network to it; the blob is copied again"
+                + " at the next attempt",
+            failure.get(),
+            true);
+    sourceFailure.addSuppressed(uploadFailure);
+    throw sourceFailure;
   }
 
   private void throwIfMismatchSeen(VerifyingInputStream body) {

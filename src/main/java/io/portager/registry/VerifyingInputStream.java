@@ -22,6 +22,7 @@ final class VerifyingInputStream extends FilterInputStream {
   private long count;
   private Digest actual;
   private String mismatch;
+  private IOException sourceFailure;
 
   VerifyingInputStream(InputStream in, Descriptor expected) {
     super(in);
@@ -45,7 +46,13 @@ final class VerifyingInputStream extends FilterInputStream {
 
   @Override
   public synchronized int read(byte[] buffer, int offset, int length) throws IOException {
-    int n = super.read(buffer, offset, length);
+    int n;
+    try {
+      n = super.read(buffer, offset, length);
+    } catch (IOException e) {
+      sourceFailure = e;
+      throw e;
+    }
     if (n == -1) {
       checkAtEnd();
       return -1;
@@ -93,6 +100,14 @@ final class VerifyingInputStream extends FilterInputStream {
       return Optional.of(e.getMessage());
     }
     return Optional.empty();
+  }
+
+  /**
+   * Returns the error a read from the source has already thrown, such as a reset connection. An
+   * upload that reads from this stream fails with its own error then, which names the destination.
+   */
+  synchronized Optional<IOException> sourceFailureSeen() {
+    return Optional.ofNullable(sourceFailure);
   }
 
   /** Returns the mismatch a read has already thrown, without reading further. */

@@ -65,6 +65,9 @@ public final class FakeRegistry implements AutoCloseable {
   /** Blobs whose next GET sends the full Content-Length, half the bytes, then closes. */
   public final Set<Digest> truncateOnce = ConcurrentHashMap.newKeySet();
 
+  /** Blobs whose every GET is cut off as with {@link #truncateOnce}. */
+  public final Set<Digest> truncateAlways = ConcurrentHashMap.newKeySet();
+
   /** Statuses the blob storage host answers before it serves content. */
   public final List<Integer> storageFailures = Collections.synchronizedList(new ArrayList<>());
 
@@ -321,7 +324,7 @@ public final class FakeRegistry implements AutoCloseable {
       send(exchange, 307, new byte[0]);
       return;
     }
-    if (method.equals("GET") && truncateOnce.remove(digest)) {
+    if (method.equals("GET") && (truncateOnce.remove(digest) || truncateAlways.contains(digest))) {
       exchange.sendResponseHeaders(200, content.length);
       exchange.getResponseBody().write(content, 0, content.length / 2);
       exchange.getResponseBody().flush();

@@ -166,6 +166,29 @@ class RetryAndLimitsTest {
   }
 
   @Test
+  void sourceResetMidBlobIsReportedAsSourceFailure() {
+    byte[] content = new byte[256 * 1024];
+    new java.util.Random(2).nextBytes(content);
+    Descriptor blob = registry.addBlob("application/octet-stream", content);
+    registry.truncateAlways.add(blob.digest());
+    RegistryClient client = client(policy(4));
+
+    RegistryException e =
+        assertThrows(
+            RegistryException.class,
+            () ->
+                client
+                    .repository("dst", anonymous())
+                    .copyBlobFrom(client.repository("src", anonymous()), blob));
+
+    String source = registry.endpoint().host() + "/src";
+    assertTrue(
+        e.getMessage().contains("reading the blob from the source " + source), e.getMessage());
+    assertTrue(e.getMessage().contains("check the source registry"), e.getMessage());
+    assertTrue(e.isRetryable());
+  }
+
+  @Test
   void inFlightCapHoldsUnderTwentyThreads() throws Exception {
     registry.responseDelayMillis = 20;
     RegistryClient client =
