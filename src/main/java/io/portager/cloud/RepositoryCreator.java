@@ -6,7 +6,7 @@ package io.portager.cloud;
  * spec.createDestinationRepos}.
  */
 public interface RepositoryCreator {
-  /** What {@link #ensureRepository} found or did. */
+  /** The outcome of {@link #ensureRepository}. */
   enum Result {
     /** The repository was missing and has been created. */
     CREATED,

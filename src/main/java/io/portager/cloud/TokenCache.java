@@ -12,6 +12,9 @@ import java.util.function.Supplier;
  * result. When a refresh fails while the cached token is still valid, the cached token is returned
  * and the failure logged, so a short outage of the identity service during the refresh margin does
  * not fail a sync.
+ *
+ * <p>NOTE: a token that a registry rejects with 401 stays cached until its refresh time, because
+ * nothing reports the rejection back to this cache.
  */
 public final class TokenCache {
   /** Refresh at most this long before expiry, so a token does not lapse while a copy runs. */

@@ -217,7 +217,9 @@ public final class Informer implements Runnable {
       return namespace == null || key.startsWith(namespace + "/");
     }
 
-    /** Watches until the server ends the stream; client-go asks for 300-600 s at random. */
+    /**
+     * Watches until the server ends the stream, requesting 300-600 s at random as client-go does.
+     */
     private void watchOnce() {
       int timeoutSeconds = ThreadLocalRandom.current().nextInt(300, 601);
       try (WatchStream stream =

@@ -3,9 +3,9 @@ package io.portager.imagesync;
 import io.portager.cloud.CloudAuthOptions;
 
 /**
- * How the operator authenticates to one registry, after validation. {@code field} is the spec field
- * that messages name; {@code secretRef} is set for method secret only, and {@code cloud} carries
- * the role settings of a cloud method.
+ * The validated authentication settings for one registry. {@code field} is the spec field that
+ * messages name. {@code secretRef} is set for method secret only, and {@code cloud} contains the
+ * role settings of a cloud method.
  */
 record AuthPlan(
     String field, String method, ImageSyncSpec.SecretRef secretRef, CloudAuthOptions cloud) {

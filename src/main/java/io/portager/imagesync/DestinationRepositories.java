@@ -27,7 +27,7 @@ final class DestinationRepositories {
 
   /**
    * Ensures the repository of each job and returns the failed outcomes of the jobs whose repository
-   * could not be ensured; the caller runs only the other jobs.
+   * could not be ensured. The caller runs only the other jobs.
    */
   List<TagOutcome> ensure(
       ObjectNode object, SyncPlan plan, RepositoryCreator creator, List<SyncPlan.TagJob> jobs) {

@@ -151,8 +151,8 @@ public final class ImageSyncReconciler implements Reconciler {
   }
 
   /**
-   * Decides why to sync now, if at all; a null {@code object} means its annotations are stale, and
-   * {@code ranHere} tells whether this process has synced the object before.
+   * Decides why to sync now, if at all. A null {@code object} means its annotations are stale, and
+   * {@code ranHere} is true when this process has synced the object before.
    */
   private Trigger trigger(
       String key,

@@ -34,8 +34,8 @@ final class SpecValidator {
   }
 
   /**
-   * Validates {@code spec}; {@code registeredCloudMethod} tells which cloud auth methods ({@code
-   * ecr}, {@code gar}, {@code acr}) this operator supports.
+   * Validates {@code spec}. {@code registeredCloudMethod} returns true for each cloud auth method
+   * ({@code ecr}, {@code gar}, {@code acr}) that this operator supports.
    */
   static SyncPlan validate(ImageSyncSpec spec, Predicate<String> registeredCloudMethod) {
     if (spec == null || spec.source() == null || spec.destination() == null) {

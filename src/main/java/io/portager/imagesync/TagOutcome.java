@@ -16,7 +16,7 @@ record TagOutcome(
     return new TagOutcome(job, null, error, authFailure, true);
   }
 
-  /** Returns a failure to get credentials, retried when {@code retryable} says a retry may help. */
+  /** Returns a failure to get credentials, retried only when {@code retryable} is true. */
   static TagOutcome authFailed(SyncPlan.TagJob job, String error, boolean retryable) {
     return new TagOutcome(job, null, error, true, retryable);
   }

@@ -110,7 +110,7 @@ final class ThrottlingProxy implements AutoCloseable {
     }
   }
 
-  /** Returns 0 to let the request through, or the status to answer with. */
+  /** Returns 0 to let the request through, or the status to respond with. */
   private synchronized int admit(long now) {
     if (arrivals.size() >= maxRequests) {
       return 503;

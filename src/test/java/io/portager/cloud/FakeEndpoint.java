@@ -125,7 +125,7 @@ public final class FakeEndpoint implements AutoCloseable {
     executor.shutdownNow();
   }
 
-  // A handler that throws (a failed check) answers 500 with the reason, so the client's error
+  // A handler that throws (a failed check) responds 500 with the reason, so the client's error
   // message shows it.
   private static Response respond(Function<Request, Response> handler, Request request) {
     if (handler == null) {

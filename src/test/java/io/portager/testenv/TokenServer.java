@@ -185,7 +185,7 @@ public final class TokenServer implements AutoCloseable {
     return List.copyOf(requests);
   }
 
-  /** Stops answering: connections to the realm are refused until {@link #restart}. */
+  /** Stops listening, so connections to the realm are refused until {@link #restart}. */
   public void stop() {
     server.stop(0);
   }

@@ -162,7 +162,7 @@ final class ExternalAccount implements GoogleIdentity {
       try {
         expiresAt = OffsetDateTime.parse(expireTime).toInstant();
       } catch (DateTimeParseException e) {
-        // The token is still usable, so the requested lifetime stands in for the expiry.
+        // The token is still usable, so the requested lifetime is used as the expiry.
       }
     }
     return new ExpiringToken(token, expiresAt);

@@ -110,7 +110,7 @@ public final class FakeAws implements AutoCloseable {
     denied.add(operation);
   }
 
-  /** Delays every answer, so concurrent callers overlap with a request in flight. */
+  /** Delays every response, so concurrent callers overlap with a request in flight. */
   public void setLatency(Duration value) {
     latency = value;
   }

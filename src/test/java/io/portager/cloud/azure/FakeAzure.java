@@ -93,12 +93,15 @@ public final class FakeAzure implements AutoCloseable {
     this.latency = latency;
   }
 
-  /** Answers every exchange with {@code status}; 0 restores normal answers. */
+  /** Responds to every exchange with {@code status}. Setting 0 restores normal responses. */
   void failExchangeWith(int status) {
     this.exchangeStatus = status;
   }
 
-  /** Answers every Entra ID token request with {@code status}; 0 restores normal answers. */
+  /**
+   * Responds to every Entra ID token request with {@code status}. Setting 0 restores normal
+   * responses.
+   */
   void failTokenWith(int status) {
     this.tokenStatus = status;
   }

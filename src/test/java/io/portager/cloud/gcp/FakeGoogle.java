@@ -93,12 +93,15 @@ public final class FakeGoogle implements AutoCloseable {
     this.expectedSubjectToken = token;
   }
 
-  /** Delays every answer, so concurrent callers overlap with a fetch in flight. */
+  /** Delays every response, so concurrent callers overlap with a fetch in flight. */
   void setLatency(Duration latency) {
     this.latency = latency;
   }
 
-  /** Answers every request with {@code status} and an OAuth2 error body; 0 restores answers. */
+  /**
+   * Responds to every request with {@code status} and an OAuth2 error body. Setting 0 restores
+   * normal responses.
+   */
   void failWith(int status) {
     this.forcedStatus = status;
   }
