@@ -43,6 +43,12 @@ import java.util.stream.Collectors;
 public final class ImageSyncReconciler implements Reconciler {
   private static final Log LOG = Log.get("imagesync");
   private static final Duration FIRST_RETRY = Duration.ofSeconds(10);
+
+  /**
+   * A run still going after this long shows Syncing=True; a shorter one reports its result only.
+   */
+  static final Duration SYNCING_REPORT_DELAY = Duration.ofSeconds(1);
+
   private static final Duration MAX_RETRY = Duration.ofMinutes(5);
 
   private final KubeClient kube;
@@ -210,9 +216,12 @@ public final class ImageSyncReconciler implements Reconciler {
     if (trigger == Trigger.SPEC_CHANGED) {
       retries.remove(key);
     }
-    Set<String> written = new HashSet<>();
-    written.add(resourceVersion(object));
-    writeStatus(object, written, before -> markSyncing(before, generation));
+    Writes written = new Writes(object);
+    DelayedWrite syncing =
+        DelayedWrite.schedule(
+            SYNCING_REPORT_DELAY,
+            "Syncing condition of " + key,
+            () -> writeStatus(object, written, before -> markSyncing(before, generation)));
 
     List<SyncPlan.TagJob> allJobs = plan.jobs();
     List<TagOutcome> outcomes;
@@ -249,10 +258,21 @@ public final class ImageSyncReconciler implements Reconciler {
           "error",
           e.getMessage());
     } catch (InterruptedException e) {
+      syncing.cancelOrAwaitQuietly();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("sync of " + key + " interrupted", e);
+    } catch (RuntimeException e) {
+      // The run ends here, so it must not be marked Syncing afterwards.
+      syncing.cancelOrAwaitQuietly();
+      throw e;
+    }
+
+    try {
+      syncing.cancelOrAwait();
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("sync of " + key + " interrupted", e);
     }
-
     Instant finished = clock.instant();
     Instant next = nextRun(plan, trigger, previous, finished);
     long failed = outcomes.stream().filter(o -> !o.ok()).count();
@@ -265,12 +285,15 @@ public final class ImageSyncReconciler implements Reconciler {
             plan, allJobs, outcomes, finished, next, retry == null ? null : retry.retryAt());
     ImageSyncStatus after =
         writeStatus(object, written, before -> report.status(before, generation));
-    syncEvents.recordRun(object, report);
     recordMetrics(
         object, report, after != null ? after : report.status(previous, generation), started);
     removeSyncNow(object, written);
+    // Events come last: they repeat what the status says, and the run counts as reported once
+    // the status is written and the sync-now annotation is gone.
+    syncEvents.recordRun(object, report);
     if (after != null) {
-      memory.put(key, new Memory(object.path("metadata").path("uid").asText(), written, after));
+      memory.put(
+          key, new Memory(object.path("metadata").path("uid").asText(), written.versions, after));
     }
     LOG.info(
         "sync_finished",
@@ -442,8 +465,7 @@ public final class ImageSyncReconciler implements Reconciler {
     LOG.warn("spec_invalid", "imagesync", key, "reason", e.reason(), "error", e.getMessage());
     String namespace = object.path("metadata").path("namespace").asText();
     String name = object.path("metadata").path("name").asText();
-    Set<String> written = new HashSet<>();
-    written.add(resourceVersion(object));
+    Writes written = new Writes(object);
     writeStatus(object, written, previous -> invalidStatus(previous, generation, e));
     removeSyncNow(object, written);
     events.record(object, EventRecorder.Type.Warning, e.reason(), e.getMessage());
@@ -479,7 +501,7 @@ public final class ImageSyncReconciler implements Reconciler {
    * Does nothing when the object was deleted, or deleted and created again under the same name.
    */
   private ImageSyncStatus writeStatus(
-      ObjectNode object, Set<String> written, UnaryOperator<ImageSyncStatus> change) {
+      ObjectNode object, Writes written, UnaryOperator<ImageSyncStatus> change) {
     String uid = object.path("metadata").path("uid").asText();
     AtomicReference<ImageSyncStatus> result = new AtomicReference<>();
     try {
@@ -487,6 +509,7 @@ public final class ImageSyncReconciler implements Reconciler {
               ImageSyncs.RESOURCE,
               object.path("metadata").path("namespace").asText(),
               object.path("metadata").path("name").asText(),
+              written.latest,
               fresh -> {
                 if (!uid.equals(fresh.path("metadata").path("uid").asText())) {
                   throw new ObjectReplacedException();
@@ -496,7 +519,7 @@ public final class ImageSyncReconciler implements Reconciler {
                 fresh.set("status", mapper.valueToTree(next));
                 return fresh;
               })
-          .ifPresent(updated -> written.add(resourceVersion(updated)));
+          .ifPresent(written::add);
     } catch (ObjectReplacedException e) {
       LOG.info("status_not_written", "imagesync", Informer.keyOf(object), "reason", "replaced");
     } catch (KubeApiException e) {
@@ -518,6 +541,25 @@ public final class ImageSyncReconciler implements Reconciler {
     return result.get();
   }
 
+  /**
+   * What one reconcile wrote: the resourceVersions, so a later reconcile can tell a cached object
+   * that predates them, and the newest object read or written, so the next status write can go
+   * without reading first.
+   */
+  private static final class Writes {
+    final Set<String> versions = new HashSet<>();
+    ObjectNode latest;
+
+    Writes(ObjectNode read) {
+      add(read);
+    }
+
+    void add(ObjectNode object) {
+      versions.add(resourceVersion(object));
+      latest = object;
+    }
+  }
+
   /** Thrown inside a status mutation when the name now belongs to another object. */
   private static final class ObjectReplacedException extends RuntimeException {
     ObjectReplacedException() {
@@ -529,7 +571,7 @@ public final class ImageSyncReconciler implements Reconciler {
     return object.path("metadata").path("resourceVersion").asText();
   }
 
-  private void removeSyncNow(ObjectNode object, Set<String> written) {
+  private void removeSyncNow(ObjectNode object, Writes written) {
     if (!hasSyncNow(object)) {
       return;
     }
@@ -554,7 +596,7 @@ public final class ImageSyncReconciler implements Reconciler {
     try {
       ObjectNode patched =
           kube.patch(ImageSyncs.RESOURCE, namespace, name, KubeClient.PatchType.JSON, patch);
-      written.add(resourceVersion(patched));
+      written.add(patched);
     } catch (KubeApiException e) {
       // A failed test means someone changed or removed the annotation, or replaced the object.
       LOG.info(

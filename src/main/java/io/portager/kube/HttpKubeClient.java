@@ -106,15 +106,33 @@ public final class HttpKubeClient implements KubeClient {
   @Override
   public Optional<ObjectNode> updateStatusWithRetry(
       ApiResource resource, String namespace, String name, UnaryOperator<ObjectNode> mutate) {
+    return updateStatusWithRetry(resource, namespace, name, null, mutate);
+  }
+
+  @Override
+  public Optional<ObjectNode> updateStatusWithRetry(
+      ApiResource resource,
+      String namespace,
+      String name,
+      ObjectNode known,
+      UnaryOperator<ObjectNode> mutate) {
+    ObjectNode guess = known;
     for (int attempt = 1; ; attempt++) {
-      Optional<ObjectNode> current = get(resource, namespace, name);
+      Optional<ObjectNode> current =
+          guess != null ? Optional.of(guess) : get(resource, namespace, name);
       if (current.isEmpty()) {
         return Optional.empty();
       }
       ObjectNode copy = current.get().deepCopy();
       ObjectNode desired = Optional.ofNullable(mutate.apply(copy)).orElse(copy);
       if (desired.path("status").equals(current.get().path("status"))) {
-        return current;
+        if (guess == null) {
+          return current;
+        }
+        // The known object may be stale, so "nothing to write" holds only for a fresh read.
+        guess = null;
+        attempt--;
+        continue;
       }
       try {
         return Optional.of(updateStatus(resource, namespace, desired));
@@ -126,7 +144,11 @@ public final class HttpKubeClient implements KubeClient {
           throw e;
         }
       }
-      waitBeforeConflictRetry();
+      // A conflict on the known object only means it was stale: read it again at once.
+      if (guess == null) {
+        waitBeforeConflictRetry();
+      }
+      guess = null;
     }
   }
 

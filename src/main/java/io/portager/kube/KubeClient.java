@@ -52,6 +52,21 @@ public interface KubeClient {
   Optional<ObjectNode> updateStatusWithRetry(
       ApiResource resource, String namespace, String name, UnaryOperator<ObjectNode> mutate);
 
+  /**
+   * Like {@link #updateStatusWithRetry(ApiResource, String, String, UnaryOperator)}, but the first
+   * try applies {@code mutate} to a copy of {@code known}, an object this caller read or wrote
+   * lately, and writes without reading first. Its resourceVersion guards the write: a 409 Conflict
+   * means it was stale, and the next tries read the object again. A null {@code known} reads first.
+   */
+  default Optional<ObjectNode> updateStatusWithRetry(
+      ApiResource resource,
+      String namespace,
+      String name,
+      ObjectNode known,
+      UnaryOperator<ObjectNode> mutate) {
+    return updateStatusWithRetry(resource, namespace, name, mutate);
+  }
+
   /** PATCH with {@code application/merge-patch+json} or {@code application/json-patch+json}. */
   ObjectNode patch(
       ApiResource resource, String namespace, String name, PatchType type, String body);

@@ -56,11 +56,22 @@ class StatusConflictE2EIT {
     @Override
     public Optional<ObjectNode> updateStatusWithRetry(
         ApiResource resource, String namespace, String name, UnaryOperator<ObjectNode> mutate) {
+      return updateStatusWithRetry(resource, namespace, name, null, mutate);
+    }
+
+    @Override
+    public Optional<ObjectNode> updateStatusWithRetry(
+        ApiResource resource,
+        String namespace,
+        String name,
+        ObjectNode known,
+        UnaryOperator<ObjectNode> mutate) {
       Optional<ObjectNode> written =
           delegate.updateStatusWithRetry(
               resource,
               namespace,
               name,
+              known,
               fresh -> {
                 mutations.incrementAndGet();
                 ObjectNode changed = mutate.apply(fresh);

@@ -402,6 +402,66 @@ class HttpKubeClientTest {
   }
 
   @Test
+  void updateStatusWritesAKnownObjectWithoutReadingFirst() throws Exception {
+    server.handle(request -> FakeApiServer.Response.json(200, request.body()));
+    ObjectNode known = (ObjectNode) JSON.readTree(thing("t1", "7", "{}"));
+
+    Optional<ObjectNode> written =
+        client.updateStatusWithRetry(THINGS, "ns", "t1", known, object -> setPhase(object));
+
+    assertTrue(written.isPresent());
+    assertEquals(1, server.requests().size());
+    assertEquals("PUT", server.lastRequest().method());
+    JsonNode put = JSON.readTree(server.lastRequest().body());
+    assertEquals("7", put.path("metadata").path("resourceVersion").asText());
+    assertEquals("Ready", put.path("status").path("phase").asText());
+    assertFalse(known.path("status").has("phase"), "the known object is not changed");
+  }
+
+  @Test
+  void updateStatusRereadsAStaleKnownObjectAtOnce() throws Exception {
+    server.handle(
+        request -> {
+          if (request.method().equals("GET")) {
+            return FakeApiServer.Response.json(200, thing("t1", "8", "{\"lastSync\":\"newer\"}"));
+          }
+          return request.body().contains("\"resourceVersion\":\"7\"")
+              ? FakeApiServer.Response.status(409, "Conflict", "the object has been modified")
+              : FakeApiServer.Response.json(200, request.body());
+        });
+    ObjectNode known = (ObjectNode) JSON.readTree(thing("t1", "7", "{}"));
+
+    Optional<ObjectNode> written =
+        client.updateStatusWithRetry(THINGS, "ns", "t1", known, object -> setPhase(object));
+
+    assertTrue(written.isPresent());
+    assertEquals(
+        List.of("PUT", "GET", "PUT"),
+        server.requests().stream().map(FakeApiServer.Request::method).toList());
+    JsonNode put = JSON.readTree(server.lastRequest().body());
+    assertEquals("newer", put.path("status").path("lastSync").asText(), "newer field kept");
+    assertEquals(List.of(), sleeper.waits, "no wait before reading a stale guess again");
+  }
+
+  @Test
+  void updateStatusReadsBeforeSkippingWhenTheKnownObjectLooksDone() throws Exception {
+    server.handle(
+        request ->
+            request.method().equals("GET")
+                ? FakeApiServer.Response.json(200, thing("t1", "8", "{}"))
+                : FakeApiServer.Response.json(200, request.body()));
+    ObjectNode known = (ObjectNode) JSON.readTree(thing("t1", "7", "{\"phase\":\"Ready\"}"));
+
+    Optional<ObjectNode> written =
+        client.updateStatusWithRetry(THINGS, "ns", "t1", known, object -> setPhase(object));
+
+    assertTrue(written.isPresent());
+    assertEquals(
+        List.of("GET", "PUT"),
+        server.requests().stream().map(FakeApiServer.Request::method).toList());
+  }
+
+  @Test
   void deleteOfMissingObjectIsFalse() {
     server.script(FakeApiServer.Response.status(404, "NotFound", "not found"));
 
