@@ -52,11 +52,25 @@ final class HttpClientFactory {
   // HTTP/1.1 because registries and their blob storage all speak it, and one connection per
   // blob stream keeps a slow layer from stalling others on a shared HTTP/2 connection.
   HttpClient newClient(RegistryEndpoint endpoint) {
+    return newClient(endpoint, false);
+  }
+
+  /**
+   * Returns a client for {@code endpoint}. With {@code sameThread}, the client runs its internal
+   * steps on the thread that completes them (the caller or its selector thread) instead of handing
+   * each to a pool thread. That takes about a third less CPU per small request, but a request body
+   * that blocks while the client pulls it would then block the selector and every other exchange of
+   * the client, so such a client must only send bodies held in memory.
+   */
+  HttpClient newClient(RegistryEndpoint endpoint, boolean sameThread) {
     HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(CONNECT_TIMEOUT);
+    if (sameThread) {
+      builder.executor(Runnable::run);
+    }
     if (endpoint.insecureSkipTlsVerify() && !endpoint.plainHttp()) {
       builder.sslContext(TrustAllTls.sslContext());
     } else if (trustedTls != null) {

@@ -85,6 +85,7 @@ public final class RegistryClient {
     this.transport =
         new Transport(
             httpClients.newClient(endpoint),
+            httpClients.newClient(endpoint, true),
             retryPolicy,
             sleeper,
             clock,

@@ -29,6 +29,7 @@ final class Transport {
   private static final Log LOG = Log.get("registry");
 
   private final HttpClient http;
+  private final HttpClient bodilessHttp;
   private final RetryPolicy retryPolicy;
   private final RetryPolicy.Sleeper sleeper;
   private final Clock clock;
@@ -55,7 +56,26 @@ final class Transport {
       RequestLimiter limiter,
       String registry,
       RequestListener listener) {
+    this(http, http, retryPolicy, sleeper, clock, limiter, registry, listener);
+  }
+
+  /**
+   * Creates a transport that sends PUT and PATCH, whose bodies may stream from another registry,
+   * with {@code http}, and every other method with {@code bodilessHttp}, which may run the client's
+   * steps on its selector thread (see {@link HttpClientFactory#newClient(RegistryEndpoint,
+   * boolean)}).
+   */
+  Transport(
+      HttpClient http,
+      HttpClient bodilessHttp,
+      RetryPolicy retryPolicy,
+      RetryPolicy.Sleeper sleeper,
+      Clock clock,
+      RequestLimiter limiter,
+      String registry,
+      RequestListener listener) {
     this.http = http;
+    this.bodilessHttp = bodilessHttp;
     this.retryPolicy = retryPolicy;
     this.sleeper = sleeper;
     this.clock = clock;
@@ -158,7 +178,7 @@ final class Transport {
     limiter.acquire(call.describe());
     HttpResponse<InputStream> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      response = clientFor(call).send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       listener.exchanged(registry, call.method(), 0);
       throw e;
@@ -173,6 +193,16 @@ final class Transport {
       recordRateLimit(response);
     }
     return response;
+  }
+
+  /**
+   * Returns the client for {@code call}: PUT and PATCH carry blob bodies that may stream from a
+   * source registry and block while the client pulls them, so they never go through the same-thread
+   * client. GET, HEAD, POST and DELETE send no body or a small one held in memory.
+   */
+  HttpClient clientFor(Call call) {
+    String method = call.method();
+    return method.equals("PUT") || method.equals("PATCH") ? http : bodilessHttp;
   }
 
   // Docker Hub sends "RateLimit-Remaining: 76;w=21600": requests left, then the window in
