@@ -116,7 +116,6 @@ public final class Main {
 
   /** Registers ecr, gar and acr with the process environment and a shared HTTP client. */
   private static CloudIdentities cloudIdentities(Clock clock) {
-    Ecr ecr = new Ecr(Ecr.Settings.defaults(clock));
     // NOTE: this client uses no proxy, so the Google and Azure token requests ignore HTTPS_PROXY,
     // which the registry client honours. A cluster that needs a proxy to reach Google or Entra ID
     // cannot use gar or acr yet.
@@ -125,7 +124,8 @@ public final class Main {
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    return CloudMethods.identities(ecr, System.getenv(), http, clock, null);
+    return CloudMethods.identities(
+        () -> new Ecr(Ecr.Settings.defaults(clock)), System.getenv(), http, clock, null);
   }
 
   /** Starts the /metrics server, or returns null when metrics are off. */

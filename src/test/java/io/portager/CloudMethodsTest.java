@@ -46,6 +46,32 @@ class CloudMethodsTest {
   }
 
   @Test
+  void ecrIsCreatedOnTheFirstSyncThatNamesItAndOnlyOnce() {
+    java.util.concurrent.atomic.AtomicInteger created =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<Ecr> made = new java.util.ArrayList<>();
+    CloudIdentities identities =
+        CloudMethods.identities(
+            () -> {
+              created.incrementAndGet();
+              Ecr ecr = ecr();
+              made.add(ecr);
+              return ecr;
+            },
+            Map.of(),
+            LoopbackHttpClient.create(),
+            Clock.systemUTC(),
+            null);
+    assertEquals(0, created.get(), "no ECR client before a sync names ecr");
+
+    identities.tokenSource("ecr", CloudAuthOptions.NONE);
+    identities.tokenSource("ecr", CloudAuthOptions.NONE);
+
+    assertEquals(1, created.get());
+    made.forEach(Ecr::close);
+  }
+
+  @Test
   void garSourceIsSharedAndFetchesOnce() {
     LoopbackHttpClient http = LoopbackHttpClient.create();
     try (Ecr ecr = ecr();
