@@ -10,7 +10,6 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.core.metrics.StatefulMetric;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.HashMap;
@@ -163,10 +162,13 @@ public final class OperatorMetrics implements RequestListener, ReconcileObserver
             lastSuccess);
   }
 
-  /** Creates the metrics as above and registers the JVM metrics in {@code registry} too. */
+  /**
+   * Creates the metrics as above and adds the JVM metrics to {@code registry} too; they are set up
+   * on the first scrape.
+   */
   public static OperatorMetrics withJvmMetrics(PrometheusRegistry registry) {
     OperatorMetrics metrics = new OperatorMetrics(registry);
-    JvmMetrics.builder().register(registry);
+    registry.register(new JvmMetricsOnScrape());
     return metrics;
   }
 
