@@ -27,6 +27,7 @@ public final class ImageSyncOperator implements AutoCloseable {
   private final Informer informer;
   private final ExecutorService tagPool;
   private final LeaderElector elector;
+  private final ImageSyncReconciler reconciler;
 
   /**
    * Settings of one operator process. A null {@code namespace} watches all namespaces, and a null
@@ -87,7 +88,7 @@ public final class ImageSyncOperator implements AutoCloseable {
         new CredentialResolver(kube, settings.allowCrossNamespaceSecrets(), cloud);
     SyncRunner runner =
         new SyncRunner(registries, new ImageCopier(), tagPool, settings.tagConcurrency());
-    ImageSyncReconciler reconciler =
+    this.reconciler =
         new ImageSyncReconciler(
             kube, events, credentials, runner, new TagResolver(registries), clock, metrics);
     metrics.watchQueue(queue::depth);
@@ -124,6 +125,10 @@ public final class ImageSyncOperator implements AutoCloseable {
   }
 
   public void start() {
+    // The first list waits on the network; the reconcile code can load meanwhile.
+    Thread prewarm = new Thread(reconciler::prewarm, "prewarm");
+    prewarm.setDaemon(true);
+    prewarm.start();
     if (elector != null) {
       Thread election = new Thread(elector, "leader-election");
       election.setDaemon(true);

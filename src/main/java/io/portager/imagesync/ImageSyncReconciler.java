@@ -15,6 +15,8 @@ import io.portager.kube.KubeClient;
 import io.portager.log.Log;
 import io.portager.metrics.OperatorMetrics;
 import io.portager.metrics.SyncRun;
+import io.portager.oci.Digest;
+import io.portager.sync.TagResult;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -154,6 +156,39 @@ public final class ImageSyncReconciler implements Reconciler {
     }
     LOG.info("sync_started", "imagesync", key, "trigger", trigger);
     return Optional.of(sync(key, object, spec, plan, trigger, status, generation));
+  }
+
+  /**
+   * Runs the JSON and validation code of a reconcile once on a made-up ImageSync and writes
+   * nothing, so Jackson has built its readers and writers and the classes are loaded when the first
+   * real ImageSync arrives. The operator calls this on a background thread at start-up, while the
+   * informer waits for its first list; a failure here only loses that head start.
+   */
+  void prewarm() {
+    try {
+      ObjectNode object = mapper.createObjectNode();
+      ObjectNode spec = object.putObject("spec");
+      spec.put("schedule", "@every 24h");
+      spec.putObject("source").put("registry", "source.example:5000");
+      spec.putObject("destination").put("registry", "destination.example").put("plainHTTP", true);
+      spec.putArray("images").addObject().put("name", "app").putArray("tags").add("v1");
+      SyncPlan plan = SpecValidator.validate(readSpec(object), credentials::supports);
+      Digest digest = Digest.sha256(new byte[0]);
+      List<TagOutcome> outcomes =
+          plan.jobs().stream()
+              .map(
+                  job ->
+                      TagOutcome.succeeded(
+                          job,
+                          new TagResult(digest, digest, false, 0, 0, 0, 0, List.of(), null, 0, 0)))
+              .toList();
+      Instant now = clock.instant();
+      RunReport report = new RunReport(plan, plan.jobs(), outcomes, now, now, null);
+      object.set("status", mapper.valueToTree(markSyncing(report.status(null, 1), 1)));
+      readStatus(object);
+    } catch (RuntimeException e) {
+      LOG.debug("prewarm_failed", "error", e.toString());
+    }
   }
 
   /**
