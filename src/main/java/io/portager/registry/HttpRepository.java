@@ -115,6 +115,13 @@ final class HttpRepository implements Repository {
     }
     if (isDigest(reference)) {
       verifyDigest(Digest.parse(reference), bytes, action);
+    } else {
+      // A read by tag has no digest to check against, except the one the registry reports. A
+      // mismatch means the bytes or the header changed on the way, so the bytes are not trusted.
+      Optional<String> reported = response.headers().firstValue("Docker-Content-Digest");
+      if (reported.isPresent()) {
+        verifyDigest(parseDigestHeader(reported.get(), action), bytes, action);
+      }
     }
     return manifest;
   }

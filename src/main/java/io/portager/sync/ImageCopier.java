@@ -28,6 +28,13 @@ public final class ImageCopier {
   /** Deepest nesting of indexes followed; real images nest one level, so this only stops loops. */
   static final int MAX_DEPTH = 8;
 
+  /**
+   * Size from which a blob of a new tag gets a HEAD before its upload. A new tag's own blobs are
+   * almost always absent, so for a small blob the HEAD is a wasted request. From this size on, an
+   * upload of a blob that was present costs more than the HEAD.
+   */
+  static final long HEAD_BEFORE_UPLOAD_BYTES = 1024 * 1024;
+
   private static final Log LOG = Log.get("sync");
 
   private final DestinationBlobs destinationBlobs;
@@ -57,29 +64,28 @@ public final class ImageCopier {
    */
   public TagResult sync(
       Repository source, Repository destination, String tag, CopyOptions options) {
-    Descriptor head =
-        source
-            .headManifest(tag)
-            .orElseThrow(
-                () ->
-                    new RegistryException(
-                        404,
-                        "MANIFEST_UNKNOWN",
-                        "tag "
-                            + tag
-                            + " not found in "
-                            + location(source)
-                            + ": check the tag name or whether it was deleted",
-                        null));
-    Target target = target(source, tag, head, options);
-    Optional<Descriptor> present = destination.headManifest(tag);
+    Optional<Descriptor> present;
+    Target target;
+    if (options.platforms().isEmpty()) {
+      // Destination first: a tag that is new there needs the source manifest anyway, and one GET
+      // by tag replaces a HEAD and a GET by digest at the source.
+      present = destination.headManifest(tag);
+      target =
+          present.isEmpty()
+              ? readNewTag(source, tag)
+              : target(source, tag, headSource(source, tag), options);
+    } else {
+      target = target(source, tag, headSource(source, tag), options);
+      present = destination.headManifest(tag);
+    }
     boolean upToDate =
         present.isPresent() && present.get().digest().equals(target.destinationDigest());
+    boolean newTag = present.isEmpty();
     if (upToDate && !options.referrers()) {
-      return target.result(false, new Copy(source, destination, destinationBlobs), 0);
+      return target.result(false, new Copy(source, destination, destinationBlobs, newTag), 0);
     }
 
-    Copy copy = new Copy(source, destination, destinationBlobs);
+    Copy copy = new Copy(source, destination, destinationBlobs, newTag);
     Manifest manifest = upToDate ? null : target.manifest(source);
     if (manifest != null) {
       healingLostBlobs(copy, manifest, () -> copy.contentOf(manifest, 0));
@@ -116,6 +122,40 @@ public final class ImageCopier {
         "referrers",
         referrers);
     return target.result(true, copy, referrers);
+  }
+
+  private static Descriptor headSource(Repository source, String tag) {
+    return source.headManifest(tag).orElseThrow(() -> tagNotFound(source, tag, null));
+  }
+
+  /**
+   * Reads the source manifest of a tag that the destination lacks with one GET by tag. Its digest
+   * is that of the bytes read, so the copy is consistent even if the tag moves meanwhile.
+   */
+  private static Target readNewTag(Repository source, String tag) {
+    Manifest manifest;
+    try {
+      manifest = source.getManifest(tag);
+    } catch (RegistryException e) {
+      if (e.status() == 404) {
+        throw tagNotFound(source, tag, e);
+      }
+      throw e;
+    }
+    return new Target(manifest.digest(), manifest, null, List.of(), new ArrayList<>());
+  }
+
+  private static RegistryException tagNotFound(
+      Repository source, String tag, RegistryException cause) {
+    return new RegistryException(
+        404,
+        "MANIFEST_UNKNOWN",
+        "tag "
+            + tag
+            + " not found in "
+            + location(source)
+            + ": check the tag name or whether it was deleted",
+        cause);
   }
 
   /**
@@ -266,22 +306,40 @@ public final class ImageCopier {
     private final DestinationBlobs destinationBlobs;
     private final Set<Digest> blobsSeen = new HashSet<>();
     private final Set<Digest> manifestsSeen = new HashSet<>();
+
+    /**
+     * Whether the destination tag was absent, so child manifests and small blobs that this process
+     * has not seen in the destination recently are written without a HEAD first. Writing something
+     * present again is harmless, because a manifest PUT by digest or a blob upload stores the same
+     * bytes.
+     */
+    private boolean newTag;
+
     private int blobsCopied;
     private long bytesCopied;
     private int manifestsPushed;
     private int blobsMounted;
     private int blobsSkipped;
 
-    /** Forgets what this copy has seen, so {@link #contentOf} checks everything again. */
+    /**
+     * Forgets what this copy has seen, so {@link #contentOf} checks everything again, with a HEAD
+     * for each child manifest and blob even when the tag is new.
+     */
     void restart() {
       blobsSeen.clear();
       manifestsSeen.clear();
+      newTag = false;
     }
 
-    Copy(Repository source, Repository destination, DestinationBlobs destinationBlobs) {
+    Copy(
+        Repository source,
+        Repository destination,
+        DestinationBlobs destinationBlobs,
+        boolean newTag) {
       this.source = source;
       this.destination = destination;
       this.destinationBlobs = destinationBlobs;
+      this.newTag = newTag;
     }
 
     /** Copies everything {@code manifest} refers to, depth first, but not the manifest itself. */
@@ -307,7 +365,7 @@ public final class ImageCopier {
         return;
       }
       String byDigest = child.digest().toString();
-      if (destination.headManifest(byDigest).isPresent()) {
+      if (!newTag && destination.headManifest(byDigest).isPresent()) {
         return;
       }
       Manifest manifest = source.getManifest(byDigest);
@@ -336,14 +394,23 @@ public final class ImageCopier {
 
     /** Returns empty when the destination already has the blob. */
     private Optional<BlobTransfer> transferIfMissing(Descriptor blob) {
+      String mountFrom = mountSource(blob);
       if (destinationBlobs.recentlySeen(destination, blob.digest())
-          || destination.blobExists(blob.digest())) {
+          || needsHead(blob, mountFrom) && destination.blobExists(blob.digest())) {
         destinationBlobs.remember(destination, blob.digest());
         return Optional.empty();
       }
-      BlobTransfer transfer = destination.transferBlob(source, blob, mountSource(blob));
+      BlobTransfer transfer = destination.transferBlob(source, blob, mountFrom);
       destinationBlobs.remember(destination, blob.digest());
       return Optional.of(transfer);
+    }
+
+    /**
+     * Returns whether to HEAD {@code blob} before writing it. A new tag skips the HEAD for a mount,
+     * which costs one POST either way, and for a blob under {@link #HEAD_BEFORE_UPLOAD_BYTES}.
+     */
+    private boolean needsHead(Descriptor blob, String mountFrom) {
+      return !newTag || mountFrom == null && blob.size() >= HEAD_BEFORE_UPLOAD_BYTES;
     }
 
     /**

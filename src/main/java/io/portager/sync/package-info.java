@@ -31,6 +31,11 @@
  * blob that this process wrote to or found in a repository in the last five minutes is not checked
  * with a HEAD again, so tags that share layers cost one check per layer and run.
  *
+ * <p>A tag that the destination lacks is read from the source with one GET by tag. Its child
+ * manifests, its mounts and its blobs under 1 MiB are written without a HEAD first, because they
+ * are almost always absent and writing them again stores the same bytes. A tag that moved keeps a
+ * HEAD for every child manifest and blob.
+ *
  * <p>When a manifest PUT gets MANIFEST_BLOB_UNKNOWN, a remembered blob is gone from the
  * destination, so the repository's remembered blobs are dropped and the tag's content is copied
  * again with a HEAD per blob.

@@ -244,6 +244,9 @@ class CloudMethodsE2EIT {
   void rejectedGoogleTokenStaysOutOfLogEventsAndStatus() throws Exception {
     String ns = "gar-rejected";
     env.createNamespace(ns);
+    // The copier reads the destination tag first, so the destination needs valid credentials for
+    // the sync to reach the source and its rejection of the Google token.
+    env.createDockerConfigSecret(ns, "basic", env.basicRegistry.host(), env.basicCredentials);
     RegistryCredentials other =
         RegistryCredentials.of("oauth2accesstoken", "other-" + UUID.randomUUID());
     try (OciRegistry rejecting =
@@ -265,7 +268,7 @@ class CloudMethodsE2EIT {
               + "\", plainHTTP: true, auth: {method: gar}}\n"
               + "  destination: {registry: \""
               + env.basicRegistry.host()
-              + "\", plainHTTP: true, auth: {method: anonymous}}\n"
+              + "\", plainHTTP: true, auth: {method: secret, secretRef: {name: basic}}}\n"
               + "  images:\n"
               + "    - {name: project/app, tags: [\"1.0\"]}\n");
       JsonNode failed =

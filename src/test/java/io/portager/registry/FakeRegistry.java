@@ -98,6 +98,10 @@ public final class FakeRegistry implements AutoCloseable {
   public volatile boolean requireToken;
   public volatile boolean requireBasicAtTokenEndpoint;
   public volatile boolean omitManifestDigest;
+
+  /** Whether manifest responses report the digest of other bytes in Docker-Content-Digest. */
+  public volatile boolean wrongManifestDigest;
+
   public volatile boolean redirectBlobs;
   public volatile int tagPageSize = 1000;
   public volatile long tokenExpiresIn = 300;
@@ -299,6 +303,11 @@ public final class FakeRegistry implements AutoCloseable {
       exchange
           .getResponseHeaders()
           .set("Docker-Content-Digest", Digest.sha256(stored.content()).toString());
+    }
+    if (wrongManifestDigest) {
+      exchange
+          .getResponseHeaders()
+          .set("Docker-Content-Digest", Digest.sha256(new byte[0]).toString());
     }
     send(exchange, 200, method.equals("HEAD") ? null : stored.content(), stored.content().length);
   }

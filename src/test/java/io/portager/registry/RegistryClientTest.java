@@ -128,6 +128,19 @@ class RegistryClientTest {
   }
 
   @Test
+  void getByTagWithWrongDigestHeaderFails() {
+    registry.wrongManifestDigest = true;
+    Digest digest = addImage("app", "v1");
+
+    RegistryException e =
+        assertThrows(RegistryException.class, () -> repository("app").getManifest("v1"));
+
+    assertEquals(
+        "get manifest app:v1: got digest " + digest + ", want " + Digest.sha256(new byte[0]),
+        e.getMessage());
+  }
+
+  @Test
   void headOfMissingTagIsEmpty() {
     assertEquals(Optional.empty(), repository("app").headManifest("nope"));
   }

@@ -17,6 +17,7 @@ import io.portager.registry.RegistryException;
 import io.portager.registry.Repository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -112,7 +113,7 @@ class ImageCopierTest {
   }
 
   @Test
-  void existingChildAndBlobsAreSkipped() {
+  void retagSkipsBlobsSeenThisRun() {
     copier.sync(source, destination, "v1");
     destinationRegistry.requests.clear();
 
@@ -122,7 +123,174 @@ class ImageCopierTest {
     sourceRegistry.addManifest(
         "team/app", "v2", MediaTypes.OCI_INDEX, sourceRegistry.manifest("team/app", "v1"));
     TagResult retag = copier.sync(source, destination, "v2");
-    assertEquals(new TagResult(index, true, 0, 0, 1, 0), retag);
+    // The tag is new at the destination, so its children are written again without a HEAD, and
+    // the blobs that this copier wrote a moment ago are neither checked nor copied.
+    assertEquals(new TagResult(index, index, true, 0, 0, 3, 0, List.of(), null, 0, 3), retag);
+    assertArrayEquals(
+        sourceRegistry.manifest("team/app", "v1"),
+        destinationRegistry.manifest("mirror/app", "v2"));
+  }
+
+  @Test
+  void newTagReadsSourceOnceAndSkipsChecks() {
+    destinationRegistry.requireToken = false;
+
+    TagResult result = copier.sync(source, destination, "v1");
+
+    assertEquals(new TagResult(index, true, 3, totalSize(), 3, 0), result);
+    assertEquals(
+        List.of(
+            "GET /v2/team/app/manifests/v1",
+            "GET /v2/team/app/manifests/" + childAmd64,
+            "GET /v2/team/app/manifests/" + childArm64),
+        manifestRequests(sourceRegistry));
+    assertEquals(3, count(sourceRegistry, "GET", "/blobs/"));
+    assertEquals(6, sourceRegistry.requests.size(), sourceRegistry.requests.toString());
+    assertEquals(
+        List.of("HEAD /v2/mirror/app/manifests/v1"),
+        destinationRegistry.requests.stream().filter(r -> r.startsWith("HEAD")).toList());
+    assertEquals(3, count(destinationRegistry, "POST", "/blobs/uploads/"));
+    assertEquals(3, count(destinationRegistry, "PUT", "/blobs/uploads/"));
+    assertEquals(3, count(destinationRegistry, "PUT", "/manifests/"));
+    assertEquals(10, destinationRegistry.requests.size(), destinationRegistry.requests.toString());
+  }
+
+  @Test
+  void unchangedTagSendsOneHeadToEach() {
+    destinationRegistry.requireToken = false;
+    copier.sync(source, destination, "v1");
+    sourceRegistry.requests.clear();
+    destinationRegistry.requests.clear();
+
+    TagResult result = copier.sync(source, destination, "v1");
+
+    assertFalse(result.copied());
+    assertEquals(List.of("HEAD /v2/team/app/manifests/v1"), sourceRegistry.requests);
+    assertEquals(List.of("HEAD /v2/mirror/app/manifests/v1"), destinationRegistry.requests);
+  }
+
+  @Test
+  void movedTagKeepsHeads() {
+    destinationRegistry.requireToken = false;
+    copier.sync(source, destination, "v1");
+    Descriptor configRiscv =
+        sourceRegistry.addBlob(MediaTypes.OCI_MANIFEST, bytes("{\"architecture\":\"riscv64\"}"));
+    Digest childRiscv = addImage(configRiscv, sharedLayer);
+    Digest moved = addIndex("v1", child(childAmd64, "amd64"), child(childRiscv, "riscv64"));
+    sourceRegistry.requests.clear();
+    destinationRegistry.requests.clear();
+
+    TagResult result = copier.sync(source, destination, "v1");
+
+    assertEquals(
+        new TagResult(moved, moved, true, 1, configRiscv.size(), 2, 0, List.of(), null, 0, 1),
+        result);
+    assertEquals(
+        List.of(
+            "HEAD /v2/team/app/manifests/v1",
+            "GET /v2/team/app/manifests/" + moved,
+            "GET /v2/team/app/manifests/" + childRiscv),
+        manifestRequests(sourceRegistry));
+    assertEquals(
+        List.of(
+            "HEAD /v2/mirror/app/manifests/v1",
+            "HEAD /v2/mirror/app/manifests/" + childAmd64,
+            "HEAD /v2/mirror/app/manifests/" + childRiscv,
+            "HEAD /v2/mirror/app/blobs/" + configRiscv.digest()),
+        destinationRegistry.requests.stream().filter(r -> r.startsWith("HEAD")).toList());
+    assertArrayEquals(
+        sourceRegistry.manifest("team/app", "v1"),
+        destinationRegistry.manifest("mirror/app", "v1"));
+  }
+
+  @Test
+  void childPresentUnderOtherTagEndsCorrect() {
+    copier.sync(source, destination, "v1");
+    sourceRegistry.addManifest(
+        "team/app", "v2", MediaTypes.OCI_INDEX, sourceRegistry.manifest("team/app", "v1"));
+    ImageCopier restarted = new ImageCopier();
+
+    TagResult result = restarted.sync(source, destination, "v2");
+
+    // A new process remembers no blobs, so the small blobs are uploaded again without a HEAD.
+    assertEquals(new TagResult(index, true, 3, totalSize(), 3, 0), result);
+    assertArrayEquals(
+        sourceRegistry.manifest("team/app", "v1"),
+        destinationRegistry.manifest("mirror/app", "v2"));
+    for (Digest child : List.of(childAmd64, childArm64)) {
+      assertArrayEquals(
+          sourceRegistry.manifest("team/app", child.toString()),
+          destinationRegistry.manifest("mirror/app", child.toString()));
+    }
+    for (Descriptor blob : List.of(configAmd64, configArm64, sharedLayer)) {
+      assertTrue(destination.blobExists(blob.digest()), blob.digest().toString());
+    }
+  }
+
+  @Test
+  void blobOfOneMebibyteIsHeadedFirst() {
+    destinationRegistry.requireToken = false;
+    Descriptor large = sourceRegistry.addBlob(TestContent.LAYER, new byte[1024 * 1024]);
+    Descriptor belowLimit = sourceRegistry.addBlob(TestContent.LAYER, new byte[1024 * 1024 - 1]);
+    destinationRegistry.addBlob(TestContent.LAYER, new byte[1024 * 1024]);
+    destinationRegistry.addBlob(TestContent.LAYER, new byte[1024 * 1024 - 1]);
+    Digest image = addImage(configAmd64, large, belowLimit);
+    sourceRegistry.addManifest(
+        "team/app",
+        "big",
+        MediaTypes.OCI_MANIFEST,
+        sourceRegistry.manifest("team/app", image.toString()));
+
+    TagResult result = copier.sync(source, destination, "big");
+
+    assertEquals(1, result.blobsSkipped(), result.toString());
+    assertEquals(2, result.blobsCopied(), result.toString());
+    assertEquals(1, count(destinationRegistry, "HEAD", "/blobs/" + large.digest()));
+    assertEquals(0, count(destinationRegistry, "HEAD", "/blobs/" + belowLimit.digest()));
+    assertEquals(0, count(destinationRegistry, "HEAD", "/blobs/" + configAmd64.digest()));
+    assertEquals(
+        0,
+        count(
+            destinationRegistry, "PUT", "digest=" + large.digest().toString().replace(":", "%3A")));
+    assertArrayEquals(
+        sourceRegistry.manifest("team/app", "big"),
+        destinationRegistry.manifest("mirror/app", "big"));
+  }
+
+  @Test
+  void missingSourceTagOfExistingDestinationTag() {
+    destinationRegistry.addManifest(
+        "mirror/app", "gone", MediaTypes.OCI_INDEX, sourceRegistry.manifest("team/app", "v1"));
+
+    RegistryException e =
+        assertThrows(RegistryException.class, () -> copier.sync(source, destination, "gone"));
+
+    assertEquals(404, e.status());
+    assertEquals(
+        "tag gone not found in "
+            + sourceRegistry.host()
+            + "/team/app: check the tag name or whether it was deleted",
+        e.getMessage());
+  }
+
+  @Test
+  void declinedMountOfNewTagIsUploaded() {
+    destinationRegistry.requireToken = false;
+    destinationRegistry.declineMounts = true;
+    Repository other =
+        new RegistryClient(destinationRegistry.endpoint())
+            .repository("other/app", new Credential.Anonymous());
+    copier.sync(source, destination, "v1");
+    destinationRegistry.requests.clear();
+
+    TagResult result = copier.sync(source, other, "v1");
+
+    assertEquals(new TagResult(index, true, 3, totalSize(), 3, 0), result);
+    assertEquals(3, count(destinationRegistry, "POST", "?mount="));
+    assertEquals(0, count(destinationRegistry, "HEAD", "/v2/other/app/blobs/"));
+    for (Descriptor blob : List.of(configAmd64, configArm64, sharedLayer)) {
+      assertTrue(other.blobExists(blob.digest()), blob.digest().toString());
+    }
   }
 
   @Test
@@ -165,12 +333,17 @@ class ImageCopierTest {
         MediaTypes.OCI_MANIFEST,
         sourceRegistry.manifest("team/app", imageV2.toString()));
 
+    destinationRegistry.requests.clear();
+
     TagResult result = copier.sync(source, destination, "v2");
 
     assertTrue(result.copied());
     assertArrayEquals(
         sourceRegistry.blobs.get(sharedLayer.digest()),
         destinationRegistry.blobs.get(sharedLayer.digest()));
+    // The first attempt trusted the remembered layer; the second checks every blob with a HEAD.
+    assertEquals(1, count(destinationRegistry, "HEAD", "/blobs/" + sharedLayer.digest()));
+    assertEquals(1, count(destinationRegistry, "HEAD", "/blobs/" + configV2.digest()));
   }
 
   @Test
@@ -209,6 +382,7 @@ class ImageCopierTest {
     TagResult result = copier.sync(source, other, "v1");
 
     assertEquals(new TagResult(index, true, 0, 0, 3, 3), result);
+    assertEquals(0, count(destinationRegistry, "HEAD", "/v2/other/app/blobs/"));
     List<String> blobWrites =
         destinationRegistry.writes().stream().filter(w -> w.contains("/blobs/")).toList();
     assertEquals(3, blobWrites.size(), blobWrites.toString());
@@ -281,16 +455,39 @@ class ImageCopierTest {
     return copier.sync(source, target, "v1");
   }
 
-  private Digest addImage(Descriptor config, Descriptor layer) {
+  private Digest addImage(Descriptor config, Descriptor... layers) {
+    List<String> layerJson = Arrays.stream(layers).map(ImageCopierTest::descriptor).toList();
     String json =
         "{\"schemaVersion\":2,\"mediaType\":\""
             + MediaTypes.OCI_MANIFEST
             + "\",\"config\":"
             + descriptor(config)
             + ",\"layers\":["
-            + descriptor(layer)
+            + String.join(",", layerJson)
             + "]}";
     return sourceRegistry.addManifest("team/app", null, MediaTypes.OCI_MANIFEST, bytes(json));
+  }
+
+  private Digest addIndex(String tag, String... children) {
+    String json =
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_INDEX
+            + "\",\"manifests\":["
+            + String.join(",", children)
+            + "]}";
+    return sourceRegistry.addManifest("team/app", tag, MediaTypes.OCI_INDEX, bytes(json));
+  }
+
+  /** Returns the manifest requests that {@code registry} received, in order. */
+  private static List<String> manifestRequests(FakeRegistry registry) {
+    return registry.requests.stream().filter(r -> r.contains("/manifests/")).toList();
+  }
+
+  /** Counts the {@code method} requests whose path and query contain {@code part}. */
+  private static long count(FakeRegistry registry, String method, String part) {
+    return registry.requests.stream()
+        .filter(r -> r.startsWith(method + " ") && r.contains(part))
+        .count();
   }
 
   private String child(Digest digest, String architecture) {
