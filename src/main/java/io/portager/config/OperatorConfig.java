@@ -55,8 +55,9 @@ public record OperatorConfig(
           new Flag("workers", "2", "ImageSyncs reconciled at once", false),
           new Flag(
               "tag-concurrency",
-              "4",
-              "tags one ImageSync copies at once (each worker runs one ImageSync)",
+              "8",
+              "tags one ImageSync copies at once, and checks twice as many (each worker runs one"
+                  + " ImageSync)",
               false),
           new Flag(
               "allow-cross-namespace-secrets",

@@ -77,11 +77,12 @@ public final class ImageSyncOperator implements AutoCloseable {
       Clock clock,
       OperatorMetrics metrics,
       CloudIdentities cloud) {
-    // Every worker may copy tagConcurrency tags at once, so a stalled ImageSync holds only the
-    // threads of its own worker.
+    // Every worker may check CHECKS_PER_COPY * tagConcurrency tags at once, so a stalled
+    // ImageSync holds only the threads of its own worker.
     this.tagPool =
         Executors.newFixedThreadPool(
-            settings.workers() * settings.tagConcurrency(), daemonThreads());
+            settings.workers() * SyncRunner.CHECKS_PER_COPY * settings.tagConcurrency(),
+            daemonThreads());
     WorkQueue queue = new WorkQueue(clock, Duration.ofSeconds(1), Duration.ofMinutes(5));
     this.informer = new Informer(kube, ImageSyncs.RESOURCE, settings.namespaces(), queue::add);
     CredentialResolver credentials =

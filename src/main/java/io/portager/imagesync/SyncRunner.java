@@ -27,7 +27,13 @@ final class SyncRunner {
   private final ExecutorService pool;
   private final int perRun;
 
-  /** Creates a runner whose runs each use at most {@code perRun} threads of {@code pool}. */
+  /** How many more tags a run checks at once than it copies. */
+  static final int CHECKS_PER_COPY = 2;
+
+  /**
+   * Creates a runner whose runs each copy at most {@code perRun} tags at once and check at most
+   * {@link #CHECKS_PER_COPY} times as many, on threads of {@code pool}.
+   */
   SyncRunner(Registries registries, ImageCopier copier, ExecutorService pool, int perRun) {
     this.registries = registries;
     this.copier = copier;
@@ -42,9 +48,12 @@ final class SyncRunner {
       CredentialResolver.Lookup sourceCredentials,
       CredentialResolver.Lookup destinationCredentials)
       throws InterruptedException {
-    // Each run may hold at most perRun threads of the shared pool, so one ImageSync whose
-    // registry is slow or stalled cannot take the threads every other ImageSync needs.
-    Semaphore slots = new Semaphore(perRun);
+    // Each run may hold at most CHECKS_PER_COPY * perRun threads of the shared pool, so one
+    // ImageSync whose registry is slow or stalled cannot take the threads every other ImageSync
+    // needs. A check is two HEADs, so more of them run at once than copies, which hold their
+    // thread much longer and stay at perRun.
+    Semaphore slots = new Semaphore(CHECKS_PER_COPY * perRun);
+    Semaphore copySlots = new Semaphore(perRun);
     List<Future<TagOutcome>> futures = new ArrayList<>();
     for (SyncPlan.TagJob job : jobs) {
       slots.acquire();
@@ -53,7 +62,8 @@ final class SyncRunner {
               Log.propagating(
                   () -> {
                     try {
-                      return runOne(key, plan, job, sourceCredentials, destinationCredentials);
+                      return runOne(
+                          key, plan, job, sourceCredentials, destinationCredentials, copySlots);
                     } finally {
                       slots.release();
                     }
@@ -84,7 +94,8 @@ final class SyncRunner {
       SyncPlan plan,
       SyncPlan.TagJob job,
       CredentialResolver.Lookup sourceCredentials,
-      CredentialResolver.Lookup destinationCredentials) {
+      CredentialResolver.Lookup destinationCredentials,
+      Semaphore copySlots) {
     Credential sourceCredential;
     Credential destinationCredential;
     try {
@@ -102,7 +113,7 @@ final class SyncRunner {
             .client(plan.destinationEndpoint())
             .repository(job.destinationRepository(), destinationCredential);
     try {
-      TagResult result = copier.sync(source, destination, job.tag(), job.options());
+      TagResult result = copier.sync(source, destination, job.tag(), job.options(), copySlots);
       LOG.info(
           result.copied() ? "tag_copied" : "tag_up_to_date",
           "imagesync",

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 
 /**
  * Copies one tag from a source repository to a destination repository when their manifest digests
@@ -64,6 +65,20 @@ public final class ImageCopier {
    */
   public TagResult sync(
       Repository source, Repository destination, String tag, CopyOptions options) {
+    return sync(source, destination, tag, options, null);
+  }
+
+  /**
+   * Syncs {@code tag} as above, but takes a permit of {@code copySlots} (when not null) before it
+   * copies anything and holds it until the tag is written. Comparing digests needs no permit, so a
+   * run can check more tags at once than it copies.
+   */
+  public TagResult sync(
+      Repository source,
+      Repository destination,
+      String tag,
+      CopyOptions options,
+      Semaphore copySlots) {
     Optional<Descriptor> present;
     Target target;
     if (options.platforms().isEmpty()) {
@@ -85,6 +100,31 @@ public final class ImageCopier {
       return target.result(false, new Copy(source, destination, destinationBlobs, newTag), 0);
     }
 
+    if (copySlots == null) {
+      return copy(source, destination, tag, options, target, upToDate, newTag);
+    }
+    try {
+      copySlots.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException(
+          0, null, "copy " + tag + ": interrupted while waiting to copy", e, false);
+    }
+    try {
+      return copy(source, destination, tag, options, target, upToDate, newTag);
+    } finally {
+      copySlots.release();
+    }
+  }
+
+  private TagResult copy(
+      Repository source,
+      Repository destination,
+      String tag,
+      CopyOptions options,
+      Target target,
+      boolean upToDate,
+      boolean newTag) {
     Copy copy = new Copy(source, destination, destinationBlobs, newTag);
     Manifest manifest = upToDate ? null : target.manifest(source);
     if (manifest != null) {

@@ -20,7 +20,7 @@ class OperatorConfigTest {
     assertEquals("", config.kubeconfig());
     assertEquals(List.of(), config.namespaces());
     assertEquals(2, config.workers());
-    assertEquals(4, config.tagConcurrency());
+    assertEquals(8, config.tagConcurrency());
     assertFalse(config.allowCrossNamespaceSecrets());
     assertFalse(config.leaderElect());
     assertEquals(Duration.ofSeconds(15), config.leaseDuration());
@@ -32,10 +32,10 @@ class OperatorConfigTest {
     OperatorConfig config =
         OperatorConfig.parse(
             new String[] {"--workers", "5", "--namespace=team-a", "--leader-elect"},
-            Map.of("PORTAGER_WORKERS", "3", "PORTAGER_TAG_CONCURRENCY", "8"));
+            Map.of("PORTAGER_WORKERS", "3", "PORTAGER_TAG_CONCURRENCY", "6"));
 
     assertEquals(5, config.workers());
-    assertEquals(8, config.tagConcurrency());
+    assertEquals(6, config.tagConcurrency());
     assertEquals(List.of("team-a"), config.namespaces());
     assertTrue(config.leaderElect());
   }

@@ -113,6 +113,50 @@ class ImageCopierTest {
   }
 
   @Test
+  void upToDateTagNeedsNoCopySlot() {
+    copier.sync(source, destination, "v1");
+    java.util.concurrent.Semaphore none = new java.util.concurrent.Semaphore(0);
+
+    TagResult result = copier.sync(source, destination, "v1", CopyOptions.DEFAULT, none);
+
+    assertFalse(result.copied());
+  }
+
+  @Test
+  void copyWaitsForASlotAndReturnsIt() throws Exception {
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(0);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<TagResult> copy =
+          pool.submit(() -> copier.sync(source, destination, "v1", CopyOptions.DEFAULT, slots));
+      Thread.sleep(300);
+      assertFalse(copy.isDone(), "the copy waits while no slot is free");
+      assertNull(destinationRegistry.manifest("mirror/app", "v1"));
+
+      slots.release();
+
+      assertTrue(copy.get(10, TimeUnit.SECONDS).copied());
+      assertEquals(1, slots.availablePermits(), "the slot is returned");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void failedCopyReturnsItsSlot() {
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(1);
+    sourceRegistry.corruptBlobs.add(sharedLayer.digest());
+
+    RegistryException e =
+        assertThrows(
+            RegistryException.class,
+            () -> copier.sync(source, destination, "v1", CopyOptions.DEFAULT, slots));
+
+    assertTrue(e.getMessage().contains("got digest"), e.getMessage());
+    assertEquals(1, slots.availablePermits());
+  }
+
+  @Test
   void retagSkipsBlobsSeenThisRun() {
     copier.sync(source, destination, "v1");
     destinationRegistry.requests.clear();
