@@ -21,6 +21,9 @@ import java.util.Optional;
 final class BlobUpload {
   static final int MAX_ATTEMPTS = 3;
 
+  /** Blobs up to this size are read whole before their upload, so a 16-way copy holds 4 MiB. */
+  static final long IN_MEMORY_BYTES = 256 * 1024;
+
   private static final Log LOG = Log.get("registry");
 
   private final HttpRepository destination;
@@ -80,6 +83,9 @@ final class BlobUpload {
   }
 
   private long monolithic(UploadSession session) {
+    if (blob.size() > 0 && blob.size() <= IN_MEMORY_BYTES) {
+      return fromMemory(session);
+    }
     VerifyingInputStream body = new VerifyingInputStream(source.openBlob(blob.digest()), blob);
     try {
       Call put =
@@ -112,6 +118,44 @@ final class BlobUpload {
     } finally {
       closeQuietly(body);
     }
+  }
+
+  /**
+   * Reads a small blob whole and checks its digest, then PUTs the bytes. A body in memory never
+   * blocks the client, so the PUT may use the client that runs on its selector thread, and corrupt
+   * source content is caught before anything is written.
+   */
+  private long fromMemory(UploadSession session) {
+    VerifyingInputStream body = new VerifyingInputStream(source.openBlob(blob.digest()), blob);
+    byte[] bytes;
+    try {
+      bytes = body.readNBytes((int) blob.size());
+      throwIfMismatch(action, body);
+    } catch (IOException e) {
+      throwIfMismatchSeen(body);
+      RegistryException failure =
+          new RegistryException(0, null, action + ": read source blob: " + e.getMessage(), e);
+      throwIfSourceFailed(body, failure);
+      throw failure;
+    } finally {
+      closeQuietly(body);
+    }
+    Call put =
+        new Call(
+            "PUT",
+            Uploads.withDigest(session.location(), blob.digest()),
+            Map.of("Content-Type", "application/octet-stream"),
+            () -> BodyPublishers.ofByteArray(bytes),
+            false,
+            false,
+            null,
+            true);
+    HttpResponse<InputStream> response = destination.sendUpload(action, put);
+    if (response.statusCode() != 201) {
+      throw Responses.failure(action, response);
+    }
+    Responses.discard(response);
+    return bytes.length;
   }
 
   private void logRestart(int attempt, RegistryException e, boolean tooLarge) {

@@ -15,6 +15,8 @@ import java.util.function.Supplier;
  * @param retryable whether the request may be repeated blindly after 429, a transient 5xx or a
  *     connection failure: true for GET, HEAD and the upload POST, which change nothing
  * @param timeout time allowed until the response headers arrive; null for no limit
+ * @param bodyInMemory whether the body is held in memory, so sending it never blocks on another
+ *     stream; such a body may go through the client that runs on its selector thread
  */
 record Call(
     String method,
@@ -23,11 +25,24 @@ record Call(
     Supplier<HttpRequest.BodyPublisher> body,
     boolean replayable,
     boolean retryable,
-    Duration timeout) {
+    Duration timeout,
+    boolean bodyInMemory) {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
   Call {
     headers = Map.copyOf(headers);
+  }
+
+  /** A call whose body, if any, may stream from elsewhere. */
+  Call(
+      String method,
+      URI uri,
+      Map<String, String> headers,
+      Supplier<HttpRequest.BodyPublisher> body,
+      boolean replayable,
+      boolean retryable,
+      Duration timeout) {
+    this(method, uri, headers, body, replayable, retryable, timeout, false);
   }
 
   static Call get(URI uri, Map<String, String> headers) {

@@ -323,7 +323,8 @@ final class HttpRepository implements Repository {
             () -> BodyPublishers.ofByteArray(bytes),
             true,
             false,
-            Call.DEFAULT_TIMEOUT);
+            Call.DEFAULT_TIMEOUT,
+            true);
     HttpResponse<InputStream> response = client.execute(action, call, credential, pushScope);
     if (response.statusCode() / 100 != 2) {
       throw Responses.failure(action, response);

@@ -61,9 +61,9 @@ final class Transport {
 
   /**
    * Creates a transport that sends PUT and PATCH, whose bodies may stream from another registry,
-   * with {@code http}, and every other method with {@code bodilessHttp}, which may run the client's
-   * steps on its selector thread (see {@link HttpClientFactory#newClient(RegistryEndpoint,
-   * boolean)}).
+   * with {@code http} unless their body is in memory, and every other call with {@code
+   * bodilessHttp}, which may run the client's steps on its selector thread (see {@link
+   * HttpClientFactory#newClient(RegistryEndpoint, boolean)}).
    */
   Transport(
       HttpClient http,
@@ -196,13 +196,14 @@ final class Transport {
   }
 
   /**
-   * Returns the client for {@code call}: PUT and PATCH carry blob bodies that may stream from a
-   * source registry and block while the client pulls them, so they never go through the same-thread
-   * client. GET, HEAD, POST and DELETE send no body or a small one held in memory.
+   * Returns the client for {@code call}: a PUT or PATCH whose body may stream from a source
+   * registry, and block while the client pulls it, never goes through the same-thread client. GET,
+   * HEAD, POST and DELETE send no body or a small one held in memory.
    */
   HttpClient clientFor(Call call) {
     String method = call.method();
-    return method.equals("PUT") || method.equals("PATCH") ? http : bodilessHttp;
+    boolean mayStream = (method.equals("PUT") || method.equals("PATCH")) && !call.bodyInMemory();
+    return mayStream ? http : bodilessHttp;
   }
 
   // Docker Hub sends "RateLimit-Remaining: 76;w=21600": requests left, then the window in

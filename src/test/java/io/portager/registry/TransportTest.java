@@ -38,5 +38,9 @@ class TransportTest {
     assertSame(sameThread, transport.clientFor(call("GET")));
     assertSame(sameThread, transport.clientFor(call("POST")));
     assertSame(sameThread, transport.clientFor(call("DELETE")));
+    Call inMemory =
+        new Call(
+            "PUT", URL, Map.of(), BodyPublishers::noBody, true, false, Call.DEFAULT_TIMEOUT, true);
+    assertSame(sameThread, transport.clientFor(inMemory), "a body in memory never blocks");
   }
 }
