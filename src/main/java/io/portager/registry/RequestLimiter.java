@@ -13,9 +13,9 @@ import java.util.concurrent.Semaphore;
  * streamed response body does not hold it, so a blob stream feeding an upload to the same registry
  * cannot deadlock against its own upload.
  *
- * <p>Mutable state: the bucket's token count and refill instant, guarded by this object's monitor.
- * The count goes negative when callers have reserved tokens that are not refilled yet, and each of
- * them sleeps until its own token is due.
+ * <p>Mutable state: the bucket's token count and refill instant, and the end of a pause that a 429
+ * asked for, guarded by this object's monitor. The count goes negative when callers have reserved
+ * tokens that are not refilled yet, and each of them sleeps until its own token is due.
  */
 final class RequestLimiter {
   private final Semaphore inFlight;
@@ -25,6 +25,7 @@ final class RequestLimiter {
   private final RetryPolicy.Sleeper sleeper;
   private double tokens;
   private Instant refilledAt;
+  private Instant pausedUntil;
 
   RequestLimiter(ClientLimits settings, Clock clock, RetryPolicy.Sleeper sleeper) {
     this.inFlight = new Semaphore(settings.maxRequestsInFlight(), true);
@@ -35,9 +36,35 @@ final class RequestLimiter {
     this.sleeper = sleeper;
   }
 
-  /** Waits for the rate limit, then for a free slot; the caller must {@link #release} it. */
+  /**
+   * Holds every request that has not started yet until {@code delay} from now, as a registry's 429
+   * with {@code Retry-After} asks. A later pause that ends sooner does not shorten it.
+   */
+  synchronized void pauseFor(Duration delay) {
+    Instant until = clock.instant().plus(delay);
+    if (pausedUntil == null || until.isAfter(pausedUntil)) {
+      pausedUntil = until;
+    }
+  }
+
+  private synchronized Duration pauseLeft() {
+    if (pausedUntil == null) {
+      return Duration.ZERO;
+    }
+    Duration left = Duration.between(clock.instant(), pausedUntil);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  /**
+   * Waits out a pause, then the rate limit, then for a free slot; the caller must {@link #release}
+   * the slot.
+   */
   void acquire(String action) {
     try {
+      Duration paused = pauseLeft();
+      if (!paused.isZero()) {
+        sleeper.sleep(paused);
+      }
       Duration wait = reserveToken();
       if (!wait.isZero()) {
         sleeper.sleep(wait);

@@ -126,7 +126,15 @@ final class Transport {
         return response;
       }
       Responses.discard(response);
-      pause(action, call, retry, delay, Integer.toString(status));
+      if (status == 429 && retryAfter.isPresent()) {
+        // The registry asked this client as a whole to wait: hold every request to it, not only
+        // this one, so the others do not run into 429s and use up their retries meanwhile. The
+        // retry waits in the limiter like every other request.
+        logRetry(action, call, retry, delay, "429");
+        limiter.pauseFor(delay);
+      } else {
+        pause(action, call, retry, delay, Integer.toString(status));
+      }
       waited = waited.plus(delay);
     }
   }
@@ -231,6 +239,11 @@ final class Transport {
   }
 
   private void pause(String action, Call call, int retry, Duration delay, String reason) {
+    logRetry(action, call, retry, delay, reason);
+    sleep(action, delay);
+  }
+
+  private static void logRetry(String action, Call call, int retry, Duration delay, String reason) {
     LOG.warn(
         "registry_retry",
         "action",
@@ -243,7 +256,6 @@ final class Transport {
         retry + 1,
         "delay_ms",
         delay.toMillis());
-    sleep(action, delay);
   }
 
   private void sleep(String action, Duration delay) {

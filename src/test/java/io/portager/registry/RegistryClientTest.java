@@ -43,7 +43,11 @@ class RegistryClientTest {
             registry.endpoint(),
             clock,
             new RetryPolicy(4, Duration.ofMillis(1), Duration.ofSeconds(60)),
-            sleeps::add);
+            // Sleeping moves the clock, as real sleeping moves real time.
+            duration -> {
+              sleeps.add(duration);
+              clock.advance(duration);
+            });
   }
 
   @AfterEach

@@ -245,6 +245,30 @@ class RetryAndLimitsTest {
   }
 
   @Test
+  void retryAfterOfA429HoldsEveryLaterRequestToTheRegistry() {
+    List<Duration> limiterSleeps = new ArrayList<>();
+    RetryPolicy.Sleeper sleeper =
+        duration -> {
+          limiterSleeps.add(duration);
+          clock.advance(duration);
+        };
+    RegistryClient client =
+        new RegistryClient(
+            registry.endpoint(), clock, new ClientLimits(16, 0, 1024), policy(4), sleeper);
+    Repository repository = client.repository("app", anonymous());
+    addImage("app", "v1");
+    registry.retryAfter = "3";
+    registry.scriptedFailures.put("/v2/app/manifests/", new ArrayList<>(List.of(429)));
+
+    repository.getManifest("v1");
+    clock.advance(Duration.ofSeconds(-3));
+    repository.blobExists(Digest.sha256(bytes("other")));
+
+    // The retry waits 3 s in the limiter, and so does another request sent within those 3 s.
+    assertEquals(List.of(Duration.ofSeconds(3), Duration.ofSeconds(3)), limiterSleeps);
+  }
+
+  @Test
   void rateLimitRemainingIsRead() {
     addImage("app", "v1");
     registry.rateLimitRemaining = "76;w=21600";
