@@ -38,9 +38,10 @@ final class DelayedWrite {
 
   /**
    * Runs {@code write} after {@code delay} on a shared timer thread, unless {@link #cancelOrAwait}
-   * comes first. A failure of {@code write} is logged under {@code what} and otherwise ignored.
+   * comes first. A failure of {@code write} is logged with {@code description} and otherwise
+   * ignored.
    */
-  static DelayedWrite schedule(Duration delay, String what, Runnable write) {
+  static DelayedWrite schedule(Duration delay, String description, Runnable write) {
     DelayedWrite delayed = new DelayedWrite();
     Callable<Void> task =
         Log.propagating(
@@ -51,7 +52,7 @@ final class DelayedWrite {
               try {
                 write.run();
               } catch (RuntimeException e) {
-                LOG.warn("delayed_write_failed", "write", what, "error", e.getMessage());
+                LOG.warn("delayed_write_failed", "write", description, "error", e.getMessage());
               } finally {
                 delayed.finished.countDown();
               }

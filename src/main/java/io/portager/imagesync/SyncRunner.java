@@ -27,7 +27,7 @@ final class SyncRunner {
   private final ExecutorService pool;
   private final int perRun;
 
-  /** How many more tags a run checks at once than it copies. */
+  /** The number of tags a run checks at once for each tag it may copy at once. */
   static final int CHECKS_PER_COPY = 2;
 
   /**

@@ -7,8 +7,8 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 /**
  * The Prometheus client's JVM metrics, set up on the first scrape. Setting them up reads the JVM's
- * management beans, which took tens of milliseconds of the operator's start-up, before the first
- * sync; a scrape comes later and pays it once.
+ * management beans, which took tens of milliseconds of the operator's start-up before the first
+ * sync. A scrape comes later and pays that cost once.
  *
  * <p>Mutable state: {@code jvm}, set once under this object's monitor and read without it.
  */

@@ -21,7 +21,10 @@ import java.util.Optional;
 final class BlobUpload {
   static final int MAX_ATTEMPTS = 3;
 
-  /** Blobs up to this size are read whole before their upload, so a 16-way copy holds 4 MiB. */
+  /**
+   * Size up to which a blob is read whole before its upload. Sixteen copies at once (two workers of
+   * eight) then keep at most 4 MiB of blob bytes in memory.
+   */
   static final long IN_MEMORY_BYTES = 256 * 1024;
 
   private static final Log LOG = Log.get("registry");

@@ -38,7 +38,7 @@ final class RequestLimiter {
 
   /**
    * Holds every request that has not started yet until {@code delay} from now, as a registry's 429
-   * with {@code Retry-After} asks. A later pause that ends sooner does not shorten it.
+   * with {@code Retry-After} requests. A later pause that ends sooner does not shorten it.
    */
   synchronized void pauseFor(Duration delay) {
     Instant until = clock.instant().plus(delay);
