@@ -15,9 +15,9 @@ import java.util.function.Supplier;
 /**
  * Registers the cloud auth methods {@code ecr}, {@code gar} and {@code acr}. Google and Azure each
  * get one token source for the whole process, so every ImageSync of a method shares one HTTP client
- * and one token cache. All three are created on the first sync that names the method: an operator
- * without a Google or Azure identity never reads those variables or calls a metadata server, and
- * one that never syncs with ECR does not start the AWS SDK.
+ * and one token cache. All three are created on the first sync that names the method. An operator
+ * without a Google or Azure identity never reads those variables or calls a metadata server. One
+ * that never syncs with ECR does not start the AWS SDK.
  */
 public final class CloudMethods {
   private CloudMethods() {}

@@ -15,8 +15,11 @@ import io.portager.cloud.gcp.FakeGoogle;
 import io.portager.registry.Credential;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 
@@ -46,10 +49,9 @@ class CloudMethodsTest {
   }
 
   @Test
-  void ecrIsCreatedOnTheFirstSyncThatNamesItAndOnlyOnce() {
-    java.util.concurrent.atomic.AtomicInteger created =
-        new java.util.concurrent.atomic.AtomicInteger();
-    java.util.List<Ecr> made = new java.util.ArrayList<>();
+  void ecrCreatedOnceOnFirstUse() {
+    AtomicInteger created = new AtomicInteger();
+    List<Ecr> made = new ArrayList<>();
     CloudIdentities identities =
         CloudMethods.identities(
             () -> {

@@ -62,7 +62,9 @@ final class DelayedWrite {
     return delayed;
   }
 
-  /** Returns true when the write never ran; else waits until it has finished and returns false. */
+  /**
+   * Cancels the write and returns true, or waits until a started write finishes and returns false.
+   */
   boolean cancelOrAwait() throws InterruptedException {
     if (state.compareAndSet(WAITING, CANCELLED)) {
       return true;
@@ -71,7 +73,9 @@ final class DelayedWrite {
     return false;
   }
 
-  /** Like {@link #cancelOrAwait}, for a caller that is failing anyway; keeps the interrupt flag. */
+  /**
+   * Cancels or awaits like {@link #cancelOrAwait}, and keeps the interrupt flag set on interrupt.
+   */
   void cancelOrAwaitQuietly() {
     try {
       cancelOrAwait();

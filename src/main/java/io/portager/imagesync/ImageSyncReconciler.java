@@ -162,7 +162,7 @@ public final class ImageSyncReconciler implements Reconciler {
    * Runs the JSON and validation code of a reconcile once on a made-up ImageSync and writes
    * nothing, so Jackson has built its readers and writers and the classes are loaded when the first
    * real ImageSync arrives. The operator calls this on a background thread at start-up, while the
-   * informer waits for its first list; a failure here only loses that head start.
+   * informer waits for its first list. A failure here only loses that head start.
    */
   void prewarm() {
     try {
@@ -323,8 +323,8 @@ public final class ImageSyncReconciler implements Reconciler {
     recordMetrics(
         object, report, after != null ? after : report.status(previous, generation), started);
     removeSyncNow(object, written);
-    // Events come last: they repeat what the status says, and the run counts as reported once
-    // the status is written and the sync-now annotation is gone.
+    // Events come last because they repeat the status. The run counts as reported once the
+    // status is written and the sync-now annotation is removed.
     syncEvents.recordRun(object, report);
     if (after != null) {
       memory.put(
@@ -577,9 +577,9 @@ public final class ImageSyncReconciler implements Reconciler {
   }
 
   /**
-   * What one reconcile wrote: the resourceVersions, so a later reconcile can tell a cached object
-   * that predates them, and the newest object read or written, so the next status write can go
-   * without reading first.
+   * The writes of one reconcile. The resourceVersions let a later reconcile tell a cached object
+   * that predates them, and the newest object read or written lets the next status write skip its
+   * read.
    */
   private static final class Writes {
     final Set<String> versions = new HashSet<>();

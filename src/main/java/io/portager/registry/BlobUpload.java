@@ -124,9 +124,9 @@ final class BlobUpload {
   }
 
   /**
-   * Reads a small blob whole and checks its digest, then PUTs the bytes. A body in memory never
-   * blocks the client, so the PUT may use the client that runs on its selector thread, and corrupt
-   * source content is caught before anything is written.
+   * Reads a small blob whole and checks its digest, then PUTs the bytes. The PUT is marked as a
+   * body in memory, so it goes through the same-thread client. Corrupt source content fails before
+   * the PUT.
    */
   private long fromMemory(UploadSession session) {
     VerifyingInputStream body = new VerifyingInputStream(source.openBlob(blob.digest()), blob);

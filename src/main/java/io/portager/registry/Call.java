@@ -15,8 +15,8 @@ import java.util.function.Supplier;
  * @param retryable whether the request may be repeated blindly after 429, a transient 5xx or a
  *     connection failure: true for GET, HEAD and the upload POST, which change nothing
  * @param timeout time allowed until the response headers arrive; null for no limit
- * @param bodyInMemory whether the body is held in memory, so sending it never blocks on another
- *     stream; such a body may go through the client that runs on its selector thread
+ * @param bodyInMemory whether the body is in memory, so sending it never blocks on another stream.
+ *     Such a body may go through the client that runs on its selector thread
  */
 record Call(
     String method,

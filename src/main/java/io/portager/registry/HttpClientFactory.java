@@ -58,9 +58,9 @@ final class HttpClientFactory {
   /**
    * Returns a client for {@code endpoint}. With {@code sameThread}, the client runs its internal
    * steps on the thread that completes them (the caller or its selector thread) instead of handing
-   * each to a pool thread. That takes about a third less CPU per small request, but a request body
-   * that blocks while the client pulls it would then block the selector and every other exchange of
-   * the client, so such a client must only send bodies held in memory.
+   * each to a pool thread. In a loopback measurement of HEAD requests that took about a third less
+   * CPU. A request body that blocks while the client pulls it would then block the selector and
+   * every other exchange of the client, so such a client must only send bodies in memory.
    */
   HttpClient newClient(RegistryEndpoint endpoint, boolean sameThread) {
     HttpClient.Builder builder =

@@ -14,7 +14,7 @@ import java.util.concurrent.Semaphore;
  * cannot deadlock against its own upload.
  *
  * <p>Mutable state: the bucket's token count and refill instant, and the end of a pause that a 429
- * asked for, guarded by this object's monitor. The count goes negative when callers have reserved
+ * requested, guarded by this object's monitor. The count goes negative when callers have reserved
  * tokens that are not refilled yet, and each of them sleeps until its own token is due.
  */
 final class RequestLimiter {
@@ -56,7 +56,7 @@ final class RequestLimiter {
   }
 
   /**
-   * Waits out a pause, then the rate limit, then for a free slot; the caller must {@link #release}
+   * Waits out a pause, then the rate limit, then for a free slot. The caller must {@link #release}
    * the slot.
    */
   void acquire(String action) {

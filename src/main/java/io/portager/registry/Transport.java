@@ -127,9 +127,9 @@ final class Transport {
       }
       Responses.discard(response);
       if (status == 429 && retryAfter.isPresent()) {
-        // The registry asked this client as a whole to wait: hold every request to it, not only
-        // this one, so the others do not run into 429s and use up their retries meanwhile. The
-        // retry waits in the limiter like every other request.
+        // Retry-After applies to the whole client, so every request to this registry waits, and
+        // the others do not use up their retries on 429s meanwhile. This retry waits in the
+        // limiter too.
         logRetry(action, call, retry, delay, "429");
         limiter.pauseFor(delay);
       } else {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class DelayedWriteTest {
   @Test
-  void cancelledBeforeTheDelayNeverWrites() throws Exception {
+  void cancelBeforeDelaySkipsWrite() throws Exception {
     AtomicInteger writes = new AtomicInteger();
     DelayedWrite delayed =
         DelayedWrite.schedule(Duration.ofMillis(200), "test", writes::incrementAndGet);
@@ -24,7 +24,7 @@ class DelayedWriteTest {
   }
 
   @Test
-  void awaitsAWriteThatAlreadyStarted() throws Exception {
+  void cancelAwaitsStartedWrite() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     AtomicInteger writes = new AtomicInteger();
     DelayedWrite delayed =
@@ -44,7 +44,7 @@ class DelayedWriteTest {
   }
 
   @Test
-  void aFailedWriteIsLoggedAndDoesNotBlockTheCaller() throws Exception {
+  void failedWriteDoesNotBlockCaller() throws Exception {
     DelayedWrite delayed =
         DelayedWrite.schedule(
             Duration.ZERO,

@@ -402,7 +402,7 @@ class HttpKubeClientTest {
   }
 
   @Test
-  void updateStatusWritesAKnownObjectWithoutReadingFirst() throws Exception {
+  void updateStatusWritesKnownWithoutRead() throws Exception {
     server.handle(request -> FakeApiServer.Response.json(200, request.body()));
     ObjectNode known = (ObjectNode) JSON.readTree(thing("t1", "7", "{}"));
 
@@ -419,7 +419,7 @@ class HttpKubeClientTest {
   }
 
   @Test
-  void updateStatusRereadsAStaleKnownObjectAtOnce() throws Exception {
+  void updateStatusRereadsStaleKnownAtOnce() throws Exception {
     server.handle(
         request -> {
           if (request.method().equals("GET")) {
@@ -444,7 +444,7 @@ class HttpKubeClientTest {
   }
 
   @Test
-  void updateStatusReadsBeforeSkippingWhenTheKnownObjectLooksDone() throws Exception {
+  void updateStatusRereadsDoneLookingKnown() throws Exception {
     server.handle(
         request ->
             request.method().equals("GET")

@@ -17,7 +17,7 @@ class TlsContextsTest {
   }
 
   @Test
-  void rsaKeySuitsTls13AndTls12KeyTypes() throws Exception {
+  void rsaKeySuitsRsaKeyTypes() throws Exception {
     TlsContexts.ClientKey manager = new TlsContexts.ClientKey(key("RSA"), new X509Certificate[0]);
 
     assertTrue(manager.suits("RSA"));
@@ -41,7 +41,7 @@ class TlsContextsTest {
   }
 
   @Test
-  void presentsTheKeyAndChainOnlyUnderItsAlias() throws Exception {
+  void clientKeyServesOnlyItsAlias() throws Exception {
     PrivateKey key = key("EC");
     TlsContexts.ClientKey manager = new TlsContexts.ClientKey(key, new X509Certificate[0]);
 

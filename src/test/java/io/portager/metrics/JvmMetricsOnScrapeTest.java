@@ -12,7 +12,7 @@ class JvmMetricsOnScrapeTest {
   }
 
   @Test
-  void jvmMetricsAppearOnEveryScrapeBesideTheOperatorMetrics() {
+  void withJvmMetricsScrapesBoth() {
     PrometheusRegistry registry = new PrometheusRegistry();
     OperatorMetrics.withJvmMetrics(registry);
 
@@ -25,7 +25,7 @@ class JvmMetricsOnScrapeTest {
   }
 
   @Test
-  void aRegistryWithoutJvmMetricsHasNone() {
+  void operatorMetricsAloneHaveNoJvm() {
     PrometheusRegistry registry = new PrometheusRegistry();
     new OperatorMetrics(registry);
 

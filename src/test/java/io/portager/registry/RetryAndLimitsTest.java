@@ -245,7 +245,7 @@ class RetryAndLimitsTest {
   }
 
   @Test
-  void retryAfterOfA429HoldsEveryLaterRequestToTheRegistry() {
+  void retryAfterPausesWholeClient() {
     List<Duration> limiterSleeps = new ArrayList<>();
     RetryPolicy.Sleeper sleeper =
         duration -> {

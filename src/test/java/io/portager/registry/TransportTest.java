@@ -18,7 +18,7 @@ class TransportTest {
   }
 
   @Test
-  void bodiesThatMayStreamGoThroughThePooledClient() {
+  void clientForStreamedBodyIsPooled() {
     HttpClient pooled = HttpClient.newHttpClient();
     HttpClient sameThread = HttpClient.newBuilder().executor(Runnable::run).build();
     Transport transport =

@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -115,7 +116,7 @@ class ImageCopierTest {
   @Test
   void upToDateTagNeedsNoCopySlot() {
     copier.sync(source, destination, "v1");
-    java.util.concurrent.Semaphore none = new java.util.concurrent.Semaphore(0);
+    Semaphore none = new Semaphore(0);
 
     TagResult result = copier.sync(source, destination, "v1", CopyOptions.DEFAULT, none);
 
@@ -123,8 +124,8 @@ class ImageCopierTest {
   }
 
   @Test
-  void copyWaitsForASlotAndReturnsIt() throws Exception {
-    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(0);
+  void copyWaitsForFreeSlot() throws Exception {
+    Semaphore slots = new Semaphore(0);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       Future<TagResult> copy =
@@ -144,7 +145,7 @@ class ImageCopierTest {
 
   @Test
   void failedCopyReturnsItsSlot() {
-    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(1);
+    Semaphore slots = new Semaphore(1);
     sourceRegistry.corruptBlobs.add(sharedLayer.digest());
 
     RegistryException e =
